@@ -1,0 +1,56 @@
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from trials.importer import Importer, read_studies
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = ROOT / "data" / "sample"
+SEED_PATH = SAMPLE_DIR / "NCT07107204.json"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def sample_paths():
+    return sorted(SAMPLE_DIR.glob("NCT*.json"))
+
+
+def load_json(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def import_paths(*paths):
+    """Import files or folders as the import_ctgov command does; returns the ImportResult."""
+    importer = Importer()
+    for path in paths:
+        for item in read_studies(path):
+            importer.add(item)
+    return importer.result
+
+
+@pytest.fixture
+def seed_study():
+    """The seed record as a fresh dict, safe to change in a test."""
+    return copy.deepcopy(load_json(SEED_PATH))
+
+
+@pytest.fixture
+def seed_trial(db):
+    from trials.models import Trial
+
+    result = import_paths(SEED_PATH)
+    assert result.failures == []
+    return Trial.objects.for_record().get(nct_id="NCT07107204")
+
+
+@pytest.fixture
+def write_json(tmp_path):
+    """Write data as JSON to tmp_path/name and return the path."""
+
+    def write(name, data):
+        path = tmp_path / name
+        path.write_text(json.dumps(data), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,16 @@
+"""Test settings: production settings (DEBUG off) with a throwaway key and plain static storage.
+
+Manifest static storage needs collectstatic, and HTTPS redirects would bounce the
+test client, so those two are swapped; everything else is what production runs.
+"""
+
+import os
+import secrets
+
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+from portal.settings import *  # noqa: E402, F403
+
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

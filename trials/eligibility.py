@@ -1,0 +1,119 @@
+"""Eligibility: the registry's criteria text as ordered items, and ages as comparable numbers.
+
+The criteria text is markdown-ish free text. Registry records use headings
+("Inclusion Criteria:", "Key Exclusion Criteria", with or without a colon),
+bulleted ("*", "-", "•") and numbered ("1.", "1)", "a.") lists, sub-items
+indented under their parent, continuation lines, and plain prose.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .choices import CriterionKind
+
+AGE_UNITS_IN_YEARS = {
+    "year": 1.0,
+    "month": 1 / 12,
+    "week": 7 / 365.25,
+    "day": 1 / 365.25,
+    "hour": 1 / (365.25 * 24),
+    "minute": 1 / (365.25 * 24 * 60),
+}
+AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
+
+
+def age_in_years(text):
+    """ "18 Years" -> 18.0, "6 Months" -> 0.5; "" (no limit) -> None. Raises ValueError on anything else."""
+    if not text:
+        return None
+    match = AGE_RE.match(text)
+    if not match:
+        raise ValueError(f'"{text}" is not an age like "18 Years" or "6 Months".')
+    return round(float(match[1]) * AGE_UNITS_IN_YEARS[match[2].lower()], 6)
+
+
+# A backslash before markdown punctuation is an escape: "\<70" reads "<70".
+MARKDOWN_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=^])")
+HEADING_RE = re.compile(
+    r"^[\s*#_\-]*(?:key\s+|main\s+|general\s+)?(?P<kind>inclusion|exclusion)(?P<criteria>\s+criteri(?:a|on))?\b"
+    r"(?P<rest>[^:\n]*?)[\s*_]*(?::(?P<after>.*))?$",
+    re.IGNORECASE,
+)
+WORD_RE = re.compile(r"\w")
+BULLET_RE = re.compile(
+    r"^(?P<indent>\s*)(?:[*\-+•·◦▪]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])\s+(?P<text>.*)$"
+)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    kind: str
+    level: int
+    text: str
+
+
+def unescape_markdown(text):
+    return MARKDOWN_ESCAPE_RE.sub(r"\1", text)
+
+
+def _heading(line):
+    """The criterion kind a heading line starts, and any text after its colon; None for other lines."""
+    match = HEADING_RE.match(line)
+    if not match or not (match["criteria"] or match["after"] is not None) or len(match["rest"].split()) > 4:
+        return None
+    kind = CriterionKind.INCLUSION if match["kind"].lower() == "inclusion" else CriterionKind.EXCLUSION
+    return kind, (match["after"] or "").strip(" *_\t")
+
+
+def parse_criteria(text, max_level=3):
+    """Split eligibility text into ordered Criterion items (inclusion, exclusion or general)."""
+    items = []
+    kind = CriterionKind.GENERAL
+    indents = []  # indentation of the open list levels in the current section
+    last_was_item = False
+    for raw_line in unescape_markdown(text or "").splitlines():
+        line = raw_line.replace("\t", "    ").rstrip()
+        if not WORD_RE.search(line):
+            last_was_item = False
+            continue
+        heading = _heading(line)
+        if heading:
+            kind, after = heading
+            indents = []
+            last_was_item = False
+            if after:
+                items.append(Criterion(kind, 0, after))
+            continue
+        bullet = BULLET_RE.match(line)
+        if bullet:
+            indent = len(bullet["indent"])
+            while indents and indents[-1] > indent:
+                indents.pop()
+            if not indents or indents[-1] < indent:
+                indents.append(indent)
+            items.append(Criterion(kind, min(len(indents) - 1, max_level), bullet["text"].strip()))
+            last_was_item = True
+        elif last_was_item and items:
+            previous = items[-1]
+            items[-1] = Criterion(previous.kind, previous.level, f"{previous.text} {line.strip()}")
+        else:
+            indents = []
+            items.append(Criterion(kind, 0, line.strip()))
+            last_was_item = True
+    return items
+
+
+def describe_ages(minimum, maximum):
+    """ "18 Years", "70 Years" -> "18 to 70 years"; no maximum -> "18 years and older"."""
+    minimum, maximum = (minimum or "").lower(), (maximum or "").lower()
+    if minimum and maximum:
+        low, low_unit = minimum.split(maxsplit=1)
+        high, high_unit = maximum.split(maxsplit=1)
+        if low_unit.rstrip("s") == high_unit.rstrip("s"):
+            return f"{low} to {high} {high_unit}"
+        return f"{minimum} to {maximum}"
+    if minimum:
+        return f"{minimum} and older"
+    if maximum:
+        return f"up to {maximum}"
+    return "Any age"

@@ -1,0 +1,164 @@
+"""Reading API v2 study JSON from files, and importing it study by study.
+
+Accepted inputs (DESIGN.md): a study file, an API page {"studies": [...]}, a
+JSON list of studies, .ndjson/.jsonl (one study a line), a .zip of any of
+these (the registry's bulk download), and directories of them (recursive).
+Each study is saved in its own transaction: one bad study is reported and
+skipped, and nothing already stored is lost or half-overwritten.
+"""
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import DatabaseError, IntegrityError
+
+from .models import Trial
+from .registry import RecordError, SharedRows, parse_study, save_study
+
+STUDY_SUFFIXES = {".json", ".ndjson", ".jsonl"}
+READABLE_SUFFIXES = STUDY_SUFFIXES | {".zip"}
+
+
+@dataclass
+class Item:
+    """One study read from a source, or the reason it could not be read."""
+
+    source: str
+    study: object = None
+    error: str = ""
+
+    @property
+    def nct_id(self):
+        try:
+            return self.study["protocolSection"]["identificationModule"]["nctId"]
+        except (TypeError, KeyError):
+            return "-"
+
+
+def _studies_from_text(source, text, suffix):
+    if suffix in {".ndjson", ".jsonl"}:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                yield from _studies_from_json(f"{source}:{number}", line)
+    else:
+        yield from _studies_from_json(source, text)
+
+
+def _studies_from_json(source, text):
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Item(source, error=f"json: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})")
+        return
+    if isinstance(data, dict) and "studies" in data and "protocolSection" not in data:
+        data = data["studies"]
+    studies = data if isinstance(data, list) else [data]
+    if not studies:
+        yield Item(source, error="file: holds no studies")
+    for study in studies:
+        yield Item(source, study)
+
+
+def _read_file(path):
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"file: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def read_studies(path):
+    """Yield an Item for every study under `path` (file, directory or zip), in a stable order."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
+        if not files:
+            yield Item(str(path), error="path: holds no .json, .ndjson, .jsonl or .zip files")
+        for file in files:
+            yield from read_studies(file)
+        return
+    if not path.exists():
+        yield Item(str(path), error="path: does not exist")
+        return
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        yield from _read_zip(path)
+        return
+    try:
+        text = _read_file(path)
+    except (OSError, ValueError) as exc:
+        yield Item(str(path), error=str(exc))
+        return
+    yield from _studies_from_text(str(path), text, suffix)
+
+
+def _read_zip(path):
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = sorted(
+                n for n in archive.namelist() if not n.endswith("/") and Path(n).suffix.lower() in STUDY_SUFFIXES
+            )
+            if not names:
+                yield Item(str(path), error="zip: holds no .json, .ndjson or .jsonl files")
+            for name in names:
+                source = f"{path}!{name}"
+                try:
+                    text = archive.read(name).decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    yield Item(source, error=f"file: not UTF-8 text ({exc.reason} at byte {exc.start})")
+                    continue
+                yield from _studies_from_text(source, text, Path(name).suffix.lower())
+    except (zipfile.BadZipFile, OSError) as exc:
+        yield Item(str(path), error=f"zip: cannot be read ({exc})")
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list = field(default_factory=list)
+
+    @property
+    def failed(self):
+        return len(self.failures)
+
+    @property
+    def total(self):
+        return self.imported + self.updated + self.unchanged + self.failed
+
+
+class Importer:
+    """Imports studies one at a time, counting what happened to each."""
+
+    def __init__(self):
+        self.result = ImportResult()
+        self.shared = SharedRows()
+
+    def fail(self, item, message):
+        self.result.failures.append(f"{item.source}: {item.nct_id} {message}")
+
+    def add(self, item):
+        if item.error:
+            self.fail(item, item.error)
+            return
+        try:
+            data = parse_study(item.study)
+        except RecordError as exc:
+            self.fail(item, f"{exc.field}: {exc.reason}")
+            return
+        existing = Trial.objects.filter(nct_id=data.nct_id).first()
+        if existing is not None and existing.source_record == data.record:
+            self.result.unchanged += 1
+            return
+        try:
+            save_study(data, self.shared, existing)
+        except (IntegrityError, DatabaseError) as exc:
+            self.shared.forget()
+            self.fail(item, f"database: {str(exc).splitlines()[0]}")
+            return
+        if existing is None:
+            self.result.imported += 1
+        else:
+            self.result.updated += 1

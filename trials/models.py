@@ -1,0 +1,463 @@
+"""Trials, their sponsors and investigators, and the rows that repeat within a record.
+
+The structure follows the registry's (ClinicalTrials.gov API v2 protocolSection),
+not its pages: one Trial per NCT ID, shared Sponsor / Condition / Investigator
+rows, and ordered child rows for everything that repeats. trials/registry.py
+maps API v2 JSON to and from these models.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from . import choices
+from .eligibility import age_in_years, describe_ages
+
+NCT_ID_REGEX = r"^NCT[0-9]{8}$"
+
+
+def unique_slug(model, text, max_length=200):
+    """slugify(text), with -2, -3 … appended while another row already has it."""
+    base = slugify(text)[: max_length - 8] or "item"
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class Sponsor(models.Model):
+    """An organisation that leads or collaborates on trials; shared by all of them."""
+
+    name = models.CharField(max_length=300)
+    agency_class = models.CharField(
+        "class",
+        max_length=20,
+        choices=choices.AgencyClass,
+        default=choices.AgencyClass.OTHER,
+        db_index=True,
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "agency_class"], name="sponsor_name_class_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Sponsor, self.name)
+        super().save(*args, **kwargs)
+
+
+class Condition(models.Model):
+    """A condition or disease as registered (e.g. "Multiple Myeloma (MM)"); shared by trials."""
+
+    name = models.CharField(max_length=300, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Condition, self.name)
+        super().save(*args, **kwargs)
+
+
+class Investigator(models.Model):
+    """A person named as an overall official, identified by name and affiliation."""
+
+    name = models.CharField(max_length=300)
+    affiliation = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "affiliation"],
+                name="investigator_name_affiliation_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
+
+
+class TrialQuerySet(models.QuerySet):
+    def for_list(self):
+        """Rows for a list of trials: the lead sponsor joined, conditions in one extra query."""
+        return self.select_related("lead_sponsor").prefetch_related("trial_conditions__condition")
+
+    def for_record(self):
+        """Everything a record page shows, one query per related table (no N+1 over arms or sites)."""
+        return self.select_related("lead_sponsor", "organization").prefetch_related(
+            "trial_conditions__condition",
+            "collaborations__sponsor",
+            "keywords",
+            "arm_groups__interventions",
+            "interventions__arm_groups",
+            "outcomes",
+            "criteria",
+            "officials__investigator",
+            "central_contacts",
+            "locations__contacts",
+            "secondary_ids",
+            "references",
+        )
+
+
+class Trial(models.Model):
+    """One registered study, keyed by its NCT ID."""
+
+    # Identification
+    nct_id = models.CharField("NCT ID", max_length=11, unique=True)
+    org_study_id = models.CharField("organisation's study ID", max_length=200, blank=True)
+    org_study_id_type = models.CharField(max_length=10, choices=choices.OrgStudyIdType, blank=True)
+    org_study_id_link = models.URLField(max_length=500, blank=True)
+    brief_title = models.CharField(max_length=500)
+    official_title = models.TextField(blank=True)
+    acronym = models.CharField(max_length=100, blank=True)
+    organization = models.ForeignKey(
+        Sponsor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organized_trials",
+    )
+
+    # Status and dates: a date keeps its precision (2025-09 is a month) and whether it is actual or estimated
+    overall_status = models.CharField(max_length=30, choices=choices.Status, db_index=True)
+    last_known_status = models.CharField(max_length=30, choices=choices.Status, blank=True)
+    why_stopped = models.TextField(blank=True)
+    status_verified_date = models.DateField(null=True, blank=True)
+    status_verified_date_precision = models.CharField(max_length=5, choices=choices.DatePrecision, blank=True)
+    start_date = models.DateField(null=True, blank=True, db_index=True)
+    start_date_precision = models.CharField(max_length=5, choices=choices.DatePrecision, blank=True)
+    start_date_type = models.CharField(max_length=9, choices=choices.DateType, blank=True)
+    primary_completion_date = models.DateField(null=True, blank=True)
+    primary_completion_date_precision = models.CharField(max_length=5, choices=choices.DatePrecision, blank=True)
+    primary_completion_date_type = models.CharField(max_length=9, choices=choices.DateType, blank=True)
+    completion_date = models.DateField(null=True, blank=True)
+    completion_date_precision = models.CharField(max_length=5, choices=choices.DatePrecision, blank=True)
+    completion_date_type = models.CharField(max_length=9, choices=choices.DateType, blank=True)
+    first_submitted_date = models.DateField(null=True, blank=True)
+    first_submitted_date_precision = models.CharField(max_length=5, choices=choices.DatePrecision, blank=True)
+    first_posted_date = models.DateField(null=True, blank=True)
+    first_posted_date_precision = models.CharField(max_length=5, choices=choices.DatePrecision, blank=True)
+    first_posted_date_type = models.CharField(max_length=9, choices=choices.DateType, blank=True)
+    results_first_posted_date = models.DateField(null=True, blank=True)
+    results_first_posted_date_precision = models.CharField(max_length=5, choices=choices.DatePrecision, blank=True)
+    results_first_posted_date_type = models.CharField(max_length=9, choices=choices.DateType, blank=True)
+    last_update_submitted_date = models.DateField(null=True, blank=True)
+    last_update_submitted_date_precision = models.CharField(max_length=5, choices=choices.DatePrecision, blank=True)
+    last_update_posted_date = models.DateField(null=True, blank=True, db_index=True)
+    last_update_posted_date_precision = models.CharField(max_length=5, choices=choices.DatePrecision, blank=True)
+    last_update_posted_date_type = models.CharField(max_length=9, choices=choices.DateType, blank=True)
+
+    # Sponsors and responsible party
+    lead_sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="led_trials")
+    collaborators = models.ManyToManyField(
+        Sponsor, through="Collaboration", related_name="collaborated_trials", blank=True
+    )
+    responsible_party_type = models.CharField(max_length=25, choices=choices.ResponsiblePartyType, blank=True)
+    responsible_party_investigator_name = models.CharField(max_length=300, blank=True)
+    responsible_party_investigator_title = models.CharField(max_length=300, blank=True)
+    responsible_party_investigator_affiliation = models.CharField(max_length=500, blank=True)
+
+    # Oversight
+    has_dmc = models.BooleanField("has a data monitoring committee", null=True, blank=True)
+    is_fda_regulated_drug = models.BooleanField("studies an FDA-regulated drug", null=True, blank=True)
+    is_fda_regulated_device = models.BooleanField("studies an FDA-regulated device", null=True, blank=True)
+    is_unapproved_device = models.BooleanField("unapproved or uncleared device", null=True, blank=True)
+    is_us_export = models.BooleanField("product exported from the U.S.", null=True, blank=True)
+
+    # Description and conditions
+    brief_summary = models.TextField(blank=True)
+    detailed_description = models.TextField(blank=True)
+    conditions = models.ManyToManyField(Condition, through="TrialCondition", related_name="trials", blank=True)
+
+    # Design
+    study_type = models.CharField(max_length=20, choices=choices.StudyType, db_index=True)
+    phase = models.CharField(max_length=15, choices=choices.Phase, blank=True, db_index=True)
+    patient_registry = models.BooleanField(null=True, blank=True)
+    target_duration = models.CharField(max_length=50, blank=True)
+    allocation = models.CharField(max_length=15, choices=choices.Allocation, blank=True)
+    intervention_model = models.CharField(max_length=15, choices=choices.InterventionModel, blank=True)
+    intervention_model_description = models.TextField(blank=True)
+    primary_purpose = models.CharField(max_length=30, choices=choices.PrimaryPurpose, blank=True)
+    observational_model = models.CharField(max_length=25, choices=choices.ObservationalModel, blank=True)
+    time_perspective = models.CharField(max_length=20, choices=choices.TimePerspective, blank=True)
+    masking = models.CharField(max_length=10, choices=choices.Masking, blank=True)
+    masking_description = models.TextField(blank=True)
+    who_masked = models.JSONField("who is masked", default=list, blank=True)
+    biospec_retention = models.CharField(max_length=20, choices=choices.BioSpecRetention, blank=True)
+    biospec_description = models.TextField(blank=True)
+    enrollment_count = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    enrollment_type = models.CharField(max_length=9, choices=choices.DateType, blank=True)
+
+    # Eligibility: the raw criteria text is kept; its parsed items (EligibilityCriterion) are what pages show
+    eligibility_criteria = models.TextField(blank=True)
+    healthy_volunteers = models.BooleanField("accepts healthy volunteers", null=True, blank=True, db_index=True)
+    sex = models.CharField(max_length=6, choices=choices.Sex, blank=True, db_index=True)
+    gender_based = models.BooleanField(null=True, blank=True)
+    gender_description = models.TextField(blank=True)
+    minimum_age = models.CharField(max_length=30, blank=True, help_text='As registered, e.g. "18 Years".')
+    maximum_age = models.CharField(max_length=30, blank=True, help_text='As registered, e.g. "70 Years".')
+    minimum_age_years = models.FloatField(null=True, blank=True, db_index=True, editable=False)
+    maximum_age_years = models.FloatField(null=True, blank=True, db_index=True, editable=False)
+    std_ages = models.JSONField("standard age groups", default=list, blank=True)
+    study_population = models.TextField(blank=True)
+    sampling_method = models.CharField(max_length=25, choices=choices.SamplingMethod, blank=True)
+
+    has_results = models.BooleanField(default=False, db_index=True)
+
+    # The record as last imported: export overlays the modelled fields on it, so the
+    # registry's sections we do not model (results, derived, documents) come out unchanged.
+    source_record = models.JSONField(default=dict, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_update_posted_date", "nct_id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(nct_id__regex=NCT_ID_REGEX), name="trial_nct_id_format"),
+            models.CheckConstraint(
+                condition=Q(enrollment_count__isnull=True) | Q(enrollment_count__gte=0),
+                name="trial_enrollment_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_age_years__isnull=True)
+                | Q(maximum_age_years__isnull=True)
+                | Q(minimum_age_years__lte=F("maximum_age_years")),
+                name="trial_min_age_not_above_max_age",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nct_id}: {self.brief_title}"
+
+    def get_absolute_url(self):
+        return reverse("trials:detail", args=[self.nct_id])
+
+    @property
+    def ordered_conditions(self):
+        """Conditions in the registry's order (the first is the main one)."""
+        return [link.condition for link in self.trial_conditions.all()]
+
+    @property
+    def ordered_collaborators(self):
+        return [link.sponsor for link in self.collaborations.all()]
+
+    @property
+    def age_range(self):
+        return describe_ages(self.minimum_age, self.maximum_age)
+
+    @property
+    def inclusion_criteria(self):
+        return [c for c in self.criteria.all() if c.kind == choices.CriterionKind.INCLUSION]
+
+    @property
+    def exclusion_criteria(self):
+        return [c for c in self.criteria.all() if c.kind == choices.CriterionKind.EXCLUSION]
+
+    @property
+    def general_criteria(self):
+        return [c for c in self.criteria.all() if c.kind == choices.CriterionKind.GENERAL]
+
+    def clean(self):
+        errors = {}
+        try:
+            self.minimum_age_years = age_in_years(self.minimum_age)
+        except ValueError as exc:
+            errors["minimum_age"] = str(exc)
+        try:
+            self.maximum_age_years = age_in_years(self.maximum_age)
+        except ValueError as exc:
+            errors["maximum_age"] = str(exc)
+        if (
+            not errors
+            and self.minimum_age_years is not None
+            and self.maximum_age_years is not None
+            and self.minimum_age_years > self.maximum_age_years
+        ):
+            errors["maximum_age"] = (
+                f"The maximum age ({self.maximum_age}) is below the minimum age ({self.minimum_age})."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Ordered(models.Model):
+    """A row that keeps the registry's order within its parent."""
+
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class Collaboration(Ordered):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="collaborations")
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="collaborations")
+
+    class Meta(Ordered.Meta):
+        constraints = [models.UniqueConstraint(fields=["trial", "sponsor"], name="collaboration_unique")]
+
+    def __str__(self):
+        return str(self.sponsor)
+
+
+class TrialCondition(Ordered):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="trial_conditions")
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="trial_conditions")
+
+    class Meta(Ordered.Meta):
+        constraints = [models.UniqueConstraint(fields=["trial", "condition"], name="trial_condition_unique")]
+
+    def __str__(self):
+        return str(self.condition)
+
+
+class Keyword(Ordered):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="keywords")
+    term = models.CharField(max_length=300)
+
+    def __str__(self):
+        return self.term
+
+
+class ArmGroup(Ordered):
+    """A study group (arm) as registered; its interventions are linked from Intervention.arm_groups."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="arm_groups")
+    label = models.CharField(max_length=300)
+    type = models.CharField(max_length=20, choices=choices.ArmGroupType, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta(Ordered.Meta):
+        constraints = [models.UniqueConstraint(fields=["trial", "label"], name="arm_group_label_unique")]
+
+    def __str__(self):
+        return self.label
+
+
+class Intervention(Ordered):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="interventions")
+    type = models.CharField(max_length=20, choices=choices.InterventionType, db_index=True)
+    name = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    other_names = models.JSONField(default=list, blank=True)
+    arm_groups = models.ManyToManyField(ArmGroup, related_name="interventions", blank=True)
+
+    def __str__(self):
+        return f"{self.get_type_display()}: {self.name}"
+
+
+class Outcome(Ordered):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(max_length=10, choices=choices.OutcomeKind)
+    measure = models.TextField()
+    description = models.TextField(blank=True)
+    time_frame = models.TextField(blank=True)
+
+    class Meta(Ordered.Meta):
+        ordering = ["kind", "position", "id"]
+
+    def __str__(self):
+        return self.measure
+
+
+class EligibilityCriterion(Ordered):
+    """One parsed item of the criteria text; `level` is its nesting depth (0 = top level)."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="criteria")
+    kind = models.CharField(max_length=10, choices=choices.CriterionKind)
+    level = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+
+    class Meta(Ordered.Meta):
+        verbose_name_plural = "eligibility criteria"
+
+    def __str__(self):
+        return self.text
+
+
+class Official(Ordered):
+    """An investigator named as an overall official of a trial, with their role."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="officials")
+    investigator = models.ForeignKey(Investigator, on_delete=models.PROTECT, related_name="officials")
+    role = models.CharField(max_length=25, choices=choices.OfficialRole, blank=True)
+
+    def __str__(self):
+        return f"{self.investigator.name}, {self.get_role_display()}"
+
+
+class ContactDetails(Ordered):
+    name = models.CharField(max_length=300, blank=True)
+    role = models.CharField(max_length=25, choices=choices.ContactRole, blank=True)
+    phone = models.CharField(max_length=100, blank=True)
+    phone_ext = models.CharField(max_length=50, blank=True)
+    email = models.CharField(max_length=300, blank=True)
+
+    class Meta(Ordered.Meta):
+        abstract = True
+
+    def __str__(self):
+        return self.name or self.email or self.phone
+
+
+class CentralContact(ContactDetails):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="central_contacts")
+
+
+class Location(Ordered):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="locations")
+    facility = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=30, choices=choices.Status, blank=True)
+    city = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=200, blank=True)
+    zip = models.CharField(max_length=50, blank=True)
+    country = models.CharField(max_length=100, blank=True, db_index=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    def __str__(self):
+        return ", ".join(part for part in (self.facility, self.city, self.country) if part)
+
+
+class LocationContact(ContactDetails):
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="contacts")
+
+
+class SecondaryIdentifier(Ordered):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="secondary_ids")
+    identifier = models.CharField(max_length=200)
+    type = models.CharField(max_length=20, choices=choices.SecondaryIdType, blank=True)
+    domain = models.CharField(max_length=300, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+
+    def __str__(self):
+        return self.identifier
+
+
+class Reference(Ordered):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="references")
+    pmid = models.CharField("PubMed ID", max_length=20, blank=True)
+    type = models.CharField(max_length=15, choices=choices.ReferenceType, blank=True)
+    citation = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.citation[:80]

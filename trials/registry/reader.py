@@ -1,0 +1,297 @@
+"""Reading an API v2 study: check every value and map it to a StudyData, or raise RecordError."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from trials import choices
+from trials.eligibility import parse_criteria
+from trials.models import Trial
+
+from .fields import FIELDS, ID, OUTCOME_KEYS, SPONSORS, RecordError, value_at
+
+NCT_ID_RE = re.compile(r"^NCT\d{8}$")
+
+
+@dataclass
+class StudyData:
+    """A checked study: Trial field values plus its related rows, ready to save."""
+
+    record: dict
+    fields: dict
+    lead_sponsor: tuple
+    organization: tuple | None = None
+    collaborators: list = field(default_factory=list)
+    conditions: list = field(default_factory=list)
+    keywords: list = field(default_factory=list)
+    arm_groups: list = field(default_factory=list)
+    interventions: list = field(default_factory=list)  # (fields, arm labels)
+    outcomes: list = field(default_factory=list)
+    criteria: list = field(default_factory=list)
+    central_contacts: list = field(default_factory=list)
+    officials: list = field(default_factory=list)  # (name, affiliation, role)
+    locations: list = field(default_factory=list)  # (fields, [contact fields])
+    secondary_ids: list = field(default_factory=list)
+    references: list = field(default_factory=list)
+
+    @property
+    def nct_id(self):
+        return self.fields["nct_id"]
+
+
+def _list(protocol, path):
+    value = value_at(protocol, path)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(".".join(path), f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def _item_fields(item, where, spec):
+    """Read one list item: spec maps model field -> (JSON key, converter or None for text)."""
+    if not isinstance(item, dict):
+        raise RecordError(where, f"expected an object, got {item!r}")
+    values = {}
+    for name, (key, enum) in spec.items():
+        value = item.get(key)
+        if value is None:
+            values[name] = ""
+            continue
+        if enum is not None and value not in enum.values:
+            raise RecordError(
+                f"{where}.{key}",
+                f"unknown value {value!r} (expected one of {', '.join(enum.values)})",
+            )
+        if not isinstance(value, str):
+            raise RecordError(f"{where}.{key}", f"expected text, got {value!r}")
+        values[name] = value
+    return values
+
+
+def _organisation(item, where, name_key):
+    values = _item_fields(
+        item,
+        where,
+        {"name": (name_key, None), "agency_class": ("class", choices.AgencyClass)},
+    )
+    if not values["name"]:
+        raise RecordError(f"{where}.{name_key}", "missing")
+    return values["name"], values["agency_class"] or choices.AgencyClass.OTHER
+
+
+CONTACT_SPEC = {
+    "name": ("name", None),
+    "role": ("role", choices.ContactRole),
+    "phone": ("phone", None),
+    "phone_ext": ("phoneExt", None),
+    "email": ("email", None),
+}
+
+
+def parse_study(study):
+    """Check an API v2 study dict and map it to a StudyData; raises RecordError with the failing field."""
+    if not isinstance(study, dict):
+        raise RecordError("study", f"expected a JSON object, got {type(study).__name__}")
+    protocol = study.get("protocolSection")
+    if not isinstance(protocol, dict):
+        raise RecordError("protocolSection", "missing")
+    nct_id = value_at(protocol, (*ID, "nctId"))
+    if not nct_id:
+        raise RecordError("identificationModule.nctId", "missing")
+    if not isinstance(nct_id, str) or not NCT_ID_RE.match(nct_id):
+        raise RecordError(
+            "identificationModule.nctId",
+            f"{nct_id!r} is not an NCT ID like NCT01234567",
+        )
+    for required in (f for f in FIELDS if f.name in {"brief_title", "overall_status", "study_type"}):
+        if value_at(protocol, required.path) in (None, ""):
+            raise RecordError(required.where, "missing")
+
+    values = {}
+    for spec in FIELDS:
+        value = value_at(protocol, spec.path)
+        values.update(spec.empty() if value is None else spec.load(value))
+    has_results = study.get("hasResults", False)
+    if not isinstance(has_results, bool):
+        raise RecordError("hasResults", f"expected true or false, got {has_results!r}")
+    values["has_results"] = has_results
+
+    lead = value_at(protocol, (*SPONSORS, "leadSponsor"))
+    if lead is None:
+        raise RecordError("sponsorCollaboratorsModule.leadSponsor", "missing")
+    organization = value_at(protocol, (*ID, "organization"))
+    data = StudyData(
+        record=study,
+        fields=values,
+        lead_sponsor=_organisation(lead, "sponsorCollaboratorsModule.leadSponsor", "name"),
+        organization=_organisation(organization, "identificationModule.organization", "fullName")
+        if organization is not None
+        else None,
+    )
+    where = "sponsorCollaboratorsModule.collaborators"
+    data.collaborators = [
+        _organisation(item, f"{where}[{i}]", "name")
+        for i, item in enumerate(_list(protocol, (*SPONSORS, "collaborators")))
+    ]
+    data.conditions = _texts(protocol, ("conditionsModule", "conditions"))
+    data.keywords = _texts(protocol, ("conditionsModule", "keywords"))
+    _parse_arms(protocol, data)
+    for key, kind in OUTCOME_KEYS.items():
+        where = f"outcomesModule.{key}"
+        for i, item in enumerate(_list(protocol, ("outcomesModule", key))):
+            outcome = _item_fields(
+                item,
+                f"{where}[{i}]",
+                {
+                    "measure": ("measure", None),
+                    "description": ("description", None),
+                    "time_frame": ("timeFrame", None),
+                },
+            )
+            data.outcomes.append({"kind": kind, **outcome})
+    data.criteria = parse_criteria(values["eligibility_criteria"])
+    _parse_contacts(protocol, data)
+    where = "identificationModule.secondaryIdInfos"
+    for i, item in enumerate(_list(protocol, (*ID, "secondaryIdInfos"))):
+        data.secondary_ids.append(
+            _item_fields(
+                item,
+                f"{where}[{i}]",
+                {
+                    "identifier": ("id", None),
+                    "type": ("type", choices.SecondaryIdType),
+                    "domain": ("domain", None),
+                    "link": ("link", None),
+                },
+            )
+        )
+    where = "referencesModule.references"
+    for i, item in enumerate(_list(protocol, ("referencesModule", "references"))):
+        data.references.append(
+            _item_fields(
+                item,
+                f"{where}[{i}]",
+                {
+                    "pmid": ("pmid", None),
+                    "type": ("type", choices.ReferenceType),
+                    "citation": ("citation", None),
+                },
+            )
+        )
+    _check_rules(data)
+    return data
+
+
+def _texts(data, path, where=None):
+    """A list of non-empty strings at data[path], duplicates dropped."""
+    where = where or ".".join(path)
+    items = _list(data, path)
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            raise RecordError(f"{where}[{i}]", f"expected text, got {item!r}")
+    return list(dict.fromkeys(items))
+
+
+def _parse_arms(protocol, data):
+    module = ("armsInterventionsModule",)
+    where = "armsInterventionsModule.armGroups"
+    for i, item in enumerate(_list(protocol, (*module, "armGroups"))):
+        arm = _item_fields(
+            item,
+            f"{where}[{i}]",
+            {
+                "label": ("label", None),
+                "type": ("type", choices.ArmGroupType),
+                "description": ("description", None),
+            },
+        )
+        if not arm["label"]:
+            raise RecordError(f"{where}[{i}].label", "missing")
+        if any(other["label"] == arm["label"] for other in data.arm_groups):
+            raise RecordError(
+                f"{where}[{i}].label",
+                f"the label {arm['label']!r} is used by two groups",
+            )
+        data.arm_groups.append(arm)
+    labels = {arm["label"] for arm in data.arm_groups}
+    where = "armsInterventionsModule.interventions"
+    for i, item in enumerate(_list(protocol, (*module, "interventions"))):
+        intervention = _item_fields(
+            item,
+            f"{where}[{i}]",
+            {
+                "type": ("type", choices.InterventionType),
+                "name": ("name", None),
+                "description": ("description", None),
+            },
+        )
+        intervention["other_names"] = _texts(item, ("otherNames",), f"{where}[{i}].otherNames")
+        arm_labels = item.get("armGroupLabels") or []
+        unknown = [label for label in arm_labels if label not in labels]
+        if unknown:
+            raise RecordError(
+                f"{where}[{i}].armGroupLabels",
+                f"no study group is labelled {unknown[0]!r}",
+            )
+        data.interventions.append((intervention, arm_labels))
+
+
+def _parse_contacts(protocol, data):
+    module = ("contactsLocationsModule",)
+    where = "contactsLocationsModule.centralContacts"
+    data.central_contacts = [
+        _item_fields(item, f"{where}[{i}]", CONTACT_SPEC)
+        for i, item in enumerate(_list(protocol, (*module, "centralContacts")))
+    ]
+    where = "contactsLocationsModule.overallOfficials"
+    for i, item in enumerate(_list(protocol, (*module, "overallOfficials"))):
+        official = _item_fields(
+            item,
+            f"{where}[{i}]",
+            {
+                "name": ("name", None),
+                "affiliation": ("affiliation", None),
+                "role": ("role", choices.OfficialRole),
+            },
+        )
+        if not official["name"]:
+            raise RecordError(f"{where}[{i}].name", "missing")
+        data.officials.append(official)
+    where = "contactsLocationsModule.locations"
+    for i, item in enumerate(_list(protocol, (*module, "locations"))):
+        location = _item_fields(
+            item,
+            f"{where}[{i}]",
+            {
+                "facility": ("facility", None),
+                "status": ("status", choices.Status),
+                "city": ("city", None),
+                "state": ("state", None),
+                "zip": ("zip", None),
+                "country": ("country", None),
+            },
+        )
+        geo = item.get("geoPoint") or {}
+        for key, name in (("lat", "latitude"), ("lon", "longitude")):
+            value = geo.get(key) if isinstance(geo, dict) else geo
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise RecordError(f"{where}[{i}].geoPoint.{key}", f"expected a number, got {value!r}")
+            location[name] = value
+        contacts = [
+            _item_fields(c, f"{where}[{i}].contacts[{j}]", CONTACT_SPEC)
+            for j, c in enumerate(item.get("contacts") or [])
+        ]
+        data.locations.append((location, contacts))
+
+
+def _check_rules(data):
+    """The cross-field rules of Trial.clean(), applied to imported values too."""
+    trial = Trial(**{k: v for k, v in data.fields.items()})
+    try:
+        trial.clean()
+    except ValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        path = next((f.where for f in FIELDS if f.name == name), name)
+        raise RecordError(path, messages[0]) from None

@@ -1,0 +1,139 @@
+"""Writing a checked study: upsert the Trial by NCT ID and replace its related rows, in one transaction."""
+
+from django.db import transaction
+
+from trials.models import (
+    ArmGroup,
+    CentralContact,
+    Collaboration,
+    Condition,
+    EligibilityCriterion,
+    Intervention,
+    Investigator,
+    Keyword,
+    Location,
+    LocationContact,
+    Official,
+    Outcome,
+    Reference,
+    SecondaryIdentifier,
+    Sponsor,
+    Trial,
+    TrialCondition,
+)
+
+
+class SharedRows:
+    """Sponsors, conditions and investigators looked up or created once per import run."""
+
+    def __init__(self):
+        self.forget()
+
+    def forget(self):
+        """Drop what was cached: after a rolled-back study, rows it created no longer exist."""
+        self.sponsors, self.conditions, self.investigators = {}, {}, {}
+
+    def sponsor(self, name, agency_class):
+        key = (name, agency_class)
+        if key not in self.sponsors:
+            self.sponsors[key], _ = Sponsor.objects.get_or_create(name=name, agency_class=agency_class)
+        return self.sponsors[key]
+
+    def condition(self, name):
+        if name not in self.conditions:
+            self.conditions[name], _ = Condition.objects.get_or_create(name=name)
+        return self.conditions[name]
+
+    def investigator(self, name, affiliation):
+        key = (name, affiliation)
+        if key not in self.investigators:
+            self.investigators[key], _ = Investigator.objects.get_or_create(name=name, affiliation=affiliation)
+        return self.investigators[key]
+
+
+CHILD_MODELS = [
+    Collaboration,
+    TrialCondition,
+    Keyword,
+    ArmGroup,
+    Intervention,
+    Outcome,
+    EligibilityCriterion,
+    Official,
+    CentralContact,
+    Location,
+    SecondaryIdentifier,
+    Reference,
+]
+
+
+@transaction.atomic
+def save_study(data, shared=None, trial=None):
+    """Create or update the trial for `data` (upsert by NCT ID), replacing all of its related rows."""
+    shared = shared or SharedRows()
+    if trial is None:
+        trial = Trial.objects.filter(nct_id=data.nct_id).first()
+    created = trial is None
+    if created:
+        trial = Trial()
+    else:
+        for model in CHILD_MODELS:
+            model.objects.filter(trial=trial).delete()
+    for name, value in data.fields.items():
+        setattr(trial, name, value)
+    trial.source_record = data.record
+    trial.lead_sponsor = shared.sponsor(*data.lead_sponsor)
+    trial.organization = shared.sponsor(*data.organization) if data.organization else None
+    trial.save()
+
+    Collaboration.objects.bulk_create(
+        Collaboration(trial=trial, sponsor=sponsor, position=i)
+        for i, sponsor in enumerate(dict.fromkeys(shared.sponsor(*c) for c in data.collaborators))
+    )
+    TrialCondition.objects.bulk_create(
+        TrialCondition(trial=trial, condition=shared.condition(name), position=i)
+        for i, name in enumerate(data.conditions)
+    )
+    Keyword.objects.bulk_create(Keyword(trial=trial, term=term, position=i) for i, term in enumerate(data.keywords))
+    arms = ArmGroup.objects.bulk_create(
+        ArmGroup(trial=trial, position=i, **arm) for i, arm in enumerate(data.arm_groups)
+    )
+    arms_by_label = {arm.label: arm for arm in arms}
+    interventions = Intervention.objects.bulk_create(
+        Intervention(trial=trial, position=i, **values) for i, (values, _) in enumerate(data.interventions)
+    )
+    Intervention.arm_groups.through.objects.bulk_create(
+        Intervention.arm_groups.through(intervention=intervention, armgroup=arms_by_label[label])
+        for intervention, (_, labels) in zip(interventions, data.interventions, strict=True)
+        for label in dict.fromkeys(labels)
+    )
+    Outcome.objects.bulk_create(Outcome(trial=trial, position=i, **o) for i, o in enumerate(data.outcomes))
+    EligibilityCriterion.objects.bulk_create(
+        EligibilityCriterion(trial=trial, position=i, kind=c.kind, level=c.level, text=c.text)
+        for i, c in enumerate(data.criteria)
+    )
+    Official.objects.bulk_create(
+        Official(
+            trial=trial,
+            position=i,
+            role=o["role"],
+            investigator=shared.investigator(o["name"], o["affiliation"]),
+        )
+        for i, o in enumerate(data.officials)
+    )
+    CentralContact.objects.bulk_create(
+        CentralContact(trial=trial, position=i, **c) for i, c in enumerate(data.central_contacts)
+    )
+    locations = Location.objects.bulk_create(
+        Location(trial=trial, position=i, **values) for i, (values, _) in enumerate(data.locations)
+    )
+    LocationContact.objects.bulk_create(
+        LocationContact(location=location, position=j, **contact)
+        for location, (_, contacts) in zip(locations, data.locations, strict=True)
+        for j, contact in enumerate(contacts)
+    )
+    SecondaryIdentifier.objects.bulk_create(
+        SecondaryIdentifier(trial=trial, position=i, **s) for i, s in enumerate(data.secondary_ids)
+    )
+    Reference.objects.bulk_create(Reference(trial=trial, position=i, **r) for i, r in enumerate(data.references))
+    return trial, created
