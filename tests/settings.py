@@ -14,3 +14,5 @@ from portal.settings import *  # noqa: E402, F403
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+WHITENOISE_USE_FINDERS = True  # serve static files from the app folders: no collectstatic before tests
+WHITENOISE_AUTOREFRESH = True

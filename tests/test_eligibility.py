@@ -18,7 +18,13 @@ def test_headings_without_colon_split_numbered_items_in_order():
 
 @pytest.mark.parametrize(
     "heading",
-    ["Inclusion Criteria:", "INCLUSION CRITERIA:", "Key Inclusion Criteria:", "Inclusion criteria -", "**Inclusion Criteria:**"],
+    [
+        "Inclusion Criteria:",
+        "INCLUSION CRITERIA:",
+        "Key Inclusion Criteria:",
+        "Inclusion criteria -",
+        "**Inclusion Criteria:**",
+    ],
 )
 def test_heading_variants_start_the_inclusion_section(heading):
     assert items(f"{heading}\n\n* Adults")[0] == ("INCLUSION", 0, "Adults")
@@ -31,8 +37,7 @@ def test_bullets_of_every_kind_are_items():
 
 def test_indented_sub_items_are_nested_under_their_parent():
     text = (
-        "Inclusion Criteria:\n\n* Women who are either:\n\n  * postmenopausal\n  * sterile\n"
-        "    * surgically\n* Adults"
+        "Inclusion Criteria:\n\n* Women who are either:\n\n  * postmenopausal\n  * sterile\n    * surgically\n* Adults"
     )
     assert [(level, text) for _, level, text in items(text)] == [
         (0, "Women who are either:"),
@@ -49,7 +54,10 @@ def test_continuation_lines_join_their_item():
 
 def test_prose_without_headings_is_kept_as_general_items():
     text = "Patients with a confirmed diagnosis.\n\nNo prior treatment."
-    assert items(text) == [("GENERAL", 0, "Patients with a confirmed diagnosis."), ("GENERAL", 0, "No prior treatment.")]
+    assert items(text) == [
+        ("GENERAL", 0, "Patients with a confirmed diagnosis."),
+        ("GENERAL", 0, "No prior treatment."),
+    ]
 
 
 def test_text_after_a_heading_colon_is_an_item():

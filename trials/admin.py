@@ -1,13 +1,17 @@
 """Staff editing: every trial with its related rows, and the shared sponsors, conditions and investigators."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, URLField
 
 from . import models
+
+# Registry links are https; a link typed without a scheme gets https:// (Django 6's default too).
+URL_FIELDS = {URLField: {"assume_scheme": "https"}}
 
 
 class OrderedInline(admin.TabularInline):
     extra = 0
+    formfield_overrides = URL_FIELDS
 
 
 class CollaborationInline(OrderedInline):
@@ -72,6 +76,7 @@ class ReferenceInline(OrderedInline):
 
 @admin.register(models.Trial)
 class TrialAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["nct_id", "brief_title", "overall_status", "phase", "lead_sponsor", "last_update_posted_date"]
     list_filter = ["overall_status", "phase", "study_type", "lead_sponsor__agency_class", "has_results"]
     list_select_related = ["lead_sponsor"]

@@ -91,22 +91,26 @@ class Investigator(models.Model):
         return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
 
 
+def _conditions():
+    return models.Prefetch("trial_conditions", TrialCondition.objects.select_related("condition"))
+
+
 class TrialQuerySet(models.QuerySet):
     def for_list(self):
         """Rows for a list of trials: the lead sponsor joined, conditions in one extra query."""
-        return self.select_related("lead_sponsor").prefetch_related("trial_conditions__condition")
+        return self.select_related("lead_sponsor").prefetch_related(_conditions())
 
     def for_record(self):
         """Everything a record page shows, one query per related table (no N+1 over arms or sites)."""
         return self.select_related("lead_sponsor", "organization").prefetch_related(
-            "trial_conditions__condition",
-            "collaborations__sponsor",
+            _conditions(),
+            models.Prefetch("collaborations", Collaboration.objects.select_related("sponsor")),
             "keywords",
             "arm_groups__interventions",
             "interventions__arm_groups",
             "outcomes",
             "criteria",
-            "officials__investigator",
+            models.Prefetch("officials", Official.objects.select_related("investigator")),
             "central_contacts",
             "locations__contacts",
             "secondary_ids",

@@ -1,0 +1,75 @@
+"""Database constraints hold even when validation is bypassed."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from trials.models import ArmGroup, Sponsor, Trial
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def make_trial(db):
+    """A minimal valid trial; keyword arguments override its fields."""
+
+    def make(**overrides):
+        sponsor, _ = Sponsor.objects.get_or_create(name="Test sponsor", agency_class="OTHER")
+        fields = {
+            "nct_id": "NCT00000001",
+            "brief_title": "A test trial",
+            "overall_status": "RECRUITING",
+            "study_type": "INTERVENTIONAL",
+            "lead_sponsor": sponsor,
+            **overrides,
+        }
+        return Trial.objects.create(**fields)
+
+    return make
+
+
+@pytest.mark.parametrize("nct_id", ["NCT1234567", "nct00000001", "NCT000000011", "XYZ00000001"])
+def test_the_database_rejects_a_malformed_nct_id(make_trial, nct_id):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_trial(nct_id=nct_id)
+
+
+def test_the_database_rejects_a_duplicate_nct_id(make_trial):
+    make_trial()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_trial()
+
+
+def test_the_database_rejects_negative_enrollment(make_trial):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_trial(enrollment_count=-1)
+
+
+def test_the_database_rejects_a_minimum_age_above_the_maximum(make_trial):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_trial(minimum_age_years=75, maximum_age_years=70)
+
+
+def test_the_database_rejects_two_groups_with_one_label(make_trial):
+    trial = make_trial()
+    ArmGroup.objects.create(trial=trial, label="Arm A")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArmGroup.objects.create(trial=trial, label="Arm A")
+
+
+def test_clean_explains_ages_in_staff_words_and_fills_the_normalised_values(make_trial):
+    trial = make_trial(minimum_age="6 Months", maximum_age="17 Years")
+    trial.clean()
+    assert (trial.minimum_age_years, trial.maximum_age_years) == (0.5, 17.0)
+    trial.minimum_age = "18 Years"
+    with pytest.raises(ValidationError) as raised:
+        trial.clean()
+    assert raised.value.message_dict == {
+        "maximum_age": ["The maximum age (17 Years) is below the minimum age (18 Years)."]
+    }
+
+
+def test_sponsor_and_condition_slugs_are_unique():
+    first = Sponsor.objects.create(name="Acme Pharma", agency_class="INDUSTRY")
+    second = Sponsor.objects.create(name="Acme Pharma", agency_class="OTHER")
+    assert (first.slug, second.slug) == ("acme-pharma", "acme-pharma-2")

@@ -1,0 +1,236 @@
+"""The API v2 mapping: the seed page's facts are stored, and every covered field round-trips."""
+
+import pytest
+
+from trials.choices import CriterionKind
+from trials.eligibility import unescape_markdown
+from trials.models import Condition, Investigator, Sponsor, Trial
+from trials.registry import COVERED_PATHS, RecordError, parse_study, protocol_json, study_json
+from trials.registry.fields import value_at
+
+from .conftest import FIXTURES, import_paths, load_json, sample_paths
+
+pytestmark = pytest.mark.django_db
+
+
+class SeedPage:
+    """The registry page the project started from, read as label -> value."""
+
+    def __init__(self):
+        self.lines = [line.strip() for line in (FIXTURES / "seed_page_NCT07107204.txt").read_text().splitlines()]
+        self.lines = [line for line in self.lines if line]
+
+    def after(self, label, offset=1):
+        return self.lines[self.lines.index(label) + offset]
+
+    def labelled(self, label):
+        """The value on the line that reads "label: value"."""
+        return next(line.removeprefix(f"{label}:").strip() for line in self.lines if line.startswith(f"{label}:"))
+
+    def numbered_items(self, heading):
+        start = self.lines.index(heading) + 1
+        items = []
+        for line in self.lines[start:]:
+            number, _, text = line.partition(". ")
+            if not number.isdigit():
+                break
+            items.append(unescape_markdown(text))
+        return items
+
+
+@pytest.fixture
+def page():
+    return SeedPage()
+
+
+def test_seed_status_phase_type_and_enrollment_match_the_page(seed_trial, page):
+    assert seed_trial.brief_title == page.lines[0]
+    assert seed_trial.nct_id == page.labelled("NCT ID") == "NCT07107204"
+    assert seed_trial.overall_status == page.after("Recruitment Status") == "NOT_YET_RECRUITING"
+    assert seed_trial.get_overall_status_display() == "Not yet recruiting"
+    assert seed_trial.phase == "PHASE1_PHASE2" and page.after("Clinical Phase") == "PHASE1/PHASE2"
+    assert seed_trial.get_phase_display() == "Phase 1/Phase 2"
+    assert f"{seed_trial.enrollment_count} participants" == page.after("Total Enrollment") == "116 participants"
+    assert seed_trial.enrollment_type == "ESTIMATED"
+    assert seed_trial.study_type == page.after("Study Classification") == "INTERVENTIONAL"
+    assert seed_trial.has_results is False
+
+
+def test_seed_dates_keep_their_type_and_precision(seed_trial, page):
+    assert seed_trial.start_date.isoformat() == page.after("Study Start Date") == "2025-10-31"
+    assert (seed_trial.start_date_type, seed_trial.start_date_precision) == ("ESTIMATED", "DAY")
+    assert seed_trial.completion_date.isoformat() == page.after("Study Completion Date") == "2028-04-30"
+    assert seed_trial.completion_date_type == "ESTIMATED"
+    assert seed_trial.last_update_posted_date.isoformat() == page.labelled("Last Updated")
+    assert seed_trial.last_update_posted_date_type == "ACTUAL"
+    assert (seed_trial.status_verified_date.isoformat(), seed_trial.status_verified_date_precision) == (
+        "2025-09-01",
+        "MONTH",
+    )
+
+
+def test_seed_summary_conditions_and_design_match_the_page(seed_trial, page):
+    assert seed_trial.brief_summary.split("\n\n")[0] == page.after("Brief Summary", 2)
+    assert [c.name for c in seed_trial.ordered_conditions] == [
+        "Relapsed or Refractory Hematologic Malignancies",
+        "Leukemia",
+        "Lymphoma",
+        "Multiple Myeloma (MM)",
+    ]
+    assert " ".join(c.name for c in seed_trial.ordered_conditions) == page.after("Conditions", 2)
+    assert seed_trial.allocation == page.after("Allocation Method") == "NA"
+    assert seed_trial.intervention_model == page.after("Intervention Model") == "SEQUENTIAL"
+    assert seed_trial.primary_purpose == page.after("Primary Study Purpose") == "TREATMENT"
+    assert seed_trial.masking == page.after("Blinding Strategy") == "NONE"
+
+
+def test_seed_arm_and_its_intervention_are_linked(seed_trial, page):
+    (arm,) = seed_trial.arm_groups.all()
+    assert arm.label == page.after("Study Groups", 2) == "dose escalation and expansion"
+    assert f"Group Type {arm.type}" == page.after("Study Groups", 3)
+    (intervention,) = arm.interventions.all()
+    assert (intervention.type, intervention.name) == ("DRUG", "BT02")
+    assert intervention.description == page.after("Interventions", 3)
+    assert [a.label for a in intervention.arm_groups.all()] == [arm.label]
+
+
+def test_seed_has_all_ten_inclusion_and_seventeen_exclusion_items_in_order(seed_trial, page):
+    inclusion = [c.text for c in seed_trial.criteria.all() if c.kind == CriterionKind.INCLUSION]
+    exclusion = [c.text for c in seed_trial.criteria.all() if c.kind == CriterionKind.EXCLUSION]
+    assert inclusion == page.numbered_items("Inclusion Criteria")
+    assert exclusion == page.numbered_items("Exclusion Criteria")
+    assert (len(inclusion), len(exclusion)) == (10, 17)
+    assert inclusion[1] == "Age:≥18 and <70 years, any gender."
+    assert seed_trial.eligibility_criteria.startswith("Inclusion Criteria\n\n1. Voluntary")
+
+
+def test_seed_ages_sex_and_healthy_volunteers_match_the_page(seed_trial, page):
+    assert seed_trial.minimum_age == page.after("Minimum Eligible Age") == "18 Years"
+    assert seed_trial.maximum_age == page.after("Maximum Eligible Age") == "70 Years"
+    assert (seed_trial.minimum_age_years, seed_trial.maximum_age_years) == (18.0, 70.0)
+    assert seed_trial.sex == page.after("Eligible Sex") == "ALL"
+    assert page.after("Accepts Healthy Volunteers") == "No" and seed_trial.healthy_volunteers is False
+    assert seed_trial.std_ages == ["ADULT", "OLDER_ADULT"]
+
+
+def test_seed_sponsor_party_investigator_contact_and_study_id_match_the_page(seed_trial, page):
+    assert seed_trial.lead_sponsor.name == page.after("Sponsors", 2) == "Biotroy Therapeutics"
+    assert seed_trial.lead_sponsor.agency_class == page.after("Sponsors", 3) == "INDUSTRY"
+    assert f"Responsibility Role {seed_trial.responsible_party_type}" == page.after("Responsible Party", 2)
+    (official,) = seed_trial.officials.all()
+    assert official.investigator.name == page.after("Principal Investigators", 2) == "Ying Wang, MD"
+    assert f"Role: {official.role}" == page.after("Principal Investigators", 3)
+    assert official.investigator.affiliation == page.after("Principal Investigators", 4)
+    (contact,) = seed_trial.central_contacts.all()
+    assert contact.name == page.after("Central Contacts", 2) == "Clinical development director"
+    assert f"Role: {contact.role}" == page.after("Central Contacts", 3)
+    assert contact.phone == page.after("Central Contacts", 4) == "+86-18602185973"
+    assert seed_trial.org_study_id == page.after("Other Identifiers", 2) == "BT02-201"
+
+
+def test_sponsors_conditions_and_investigators_are_shared_rows(db):
+    import_paths(*sample_paths())
+    assert Sponsor.objects.filter(name="Biotroy Therapeutics").count() == 1
+    assert Trial.objects.filter(lead_sponsor__name="Biotroy Therapeutics").count() >= 1
+    assert Condition.objects.count() == len(set(Condition.objects.values_list("name", flat=True)))
+    assert Investigator.objects.filter(name="Ying Wang, MD").count() == 1
+
+
+def covered_values(study):
+    return {path: value_at(study, path) for path in COVERED_PATHS if value_at(study, path) is not None}
+
+
+@pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.stem)
+def test_export_equals_import_on_every_covered_field(path):
+    source = load_json(path)
+    assert import_paths(path).failures == []
+    trial = Trial.objects.for_record().get(nct_id=source["protocolSection"]["identificationModule"]["nctId"])
+    built = {"protocolSection": protocol_json(trial), "hasResults": trial.has_results}
+    assert covered_values(built) == covered_values(source)
+    assert study_json(trial) == source
+
+
+def test_export_reflects_edits_to_the_models(seed_trial):
+    seed_trial.overall_status = "RECRUITING"
+    seed_trial.acronym = ""
+    seed_trial.save()
+    seed_trial.keywords.create(term="CD47", position=0)
+    study = study_json(Trial.objects.for_record().get(pk=seed_trial.pk))
+    assert study["protocolSection"]["statusModule"]["overallStatus"] == "RECRUITING"
+    assert "acronym" not in study["protocolSection"]["identificationModule"]
+    assert study["protocolSection"]["conditionsModule"]["keywords"] == ["CD47"]
+
+
+def test_every_field_of_the_sample_records_is_covered_or_listed_as_not_covered():
+    """A field we neither model nor list in the README would be shown nowhere: fail until it is one or the other."""
+    from trials.registry.fields import NOT_COVERED_PREFIXES
+
+    covered = ["/".join(path) for path in COVERED_PATHS]
+    missing = set()
+    for path in sample_paths():
+        for leaf in leaf_paths(load_json(path)):
+            if not any(leaf == c or leaf.startswith(c + "/") for c in covered) and not leaf.startswith(
+                NOT_COVERED_PREFIXES
+            ):
+                missing.add(leaf)
+    assert sorted(missing) == []
+
+
+def leaf_paths(data, prefix=""):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaf_paths(value, f"{prefix}/{key}" if prefix else key)
+    elif isinstance(data, list):
+        for value in data:
+            yield from leaf_paths(value, prefix)
+    else:
+        yield prefix
+
+
+DELETE = object()
+
+
+def change(study, path, value):
+    """Set (or with DELETE, remove) protocolSection[path], path written "a.b[0].c"."""
+    keys = [int(k) if k.isdigit() else k for k in path.replace("[", ".").replace("]", "").split(".")]
+    data = study["protocolSection"]
+    for key in keys[:-1]:
+        data = data[key]
+    if value is DELETE:
+        del data[keys[-1]]
+    else:
+        data[keys[-1]] = value
+
+
+ARMS = "armsInterventionsModule"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "reason"),
+    [
+        ("statusModule.overallStatus", "MAYBE", "statusModule.overallStatus", "unknown value 'MAYBE'"),
+        ("identificationModule.nctId", DELETE, "identificationModule.nctId", "missing"),
+        ("identificationModule.nctId", "NCT123", "identificationModule.nctId", "not an NCT ID"),
+        ("eligibilityModule.minimumAge", "80 Years", "eligibilityModule.maximumAge", "below the minimum age"),
+        ("eligibilityModule.minimumAge", "adult", "eligibilityModule.minimumAge", "is not an age"),
+        ("designModule.enrollmentInfo.count", -5, "designModule.enrollmentInfo.count", "0 or more"),
+        ("designModule.phases", ["PHASE1", "PHASE4"], "designModule.phases", "unknown phase combination"),
+        ("statusModule.startDateStruct.date", "2025-13-01", "statusModule.startDateStruct", "is not a date"),
+        (f"{ARMS}.interventions[0].type", "PILL", f"{ARMS}.interventions[0].type", "unknown value 'PILL'"),
+        (f"{ARMS}.interventions[0].armGroupLabels", ["x"], f"{ARMS}.interventions[0].armGroupLabels", "labelled 'x'"),
+        ("sponsorCollaboratorsModule.leadSponsor", DELETE, "sponsorCollaboratorsModule.leadSponsor", "missing"),
+        ("eligibilityModule.healthyVolunteers", "no", "eligibilityModule.healthyVolunteers", "expected true or false"),
+    ],
+)
+def test_bad_values_name_the_field_and_the_reason(seed_study, path, value, field, reason):
+    change(seed_study, path, value)
+    with pytest.raises(RecordError) as raised:
+        parse_study(seed_study)
+    assert raised.value.field == field
+    assert reason in raised.value.reason
+
+
+def test_unknown_extra_fields_are_ignored(seed_study):
+    seed_study["protocolSection"]["statusModule"]["someFutureField"] = {"x": 1}
+    seed_study["brandNewSection"] = [1, 2]
+    assert parse_study(seed_study).nct_id == "NCT07107204"
