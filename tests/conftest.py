@@ -22,10 +22,10 @@ def load_json(path):
 
 def import_paths(*paths):
     """Import files or folders as the import_ctgov command does; returns the ImportResult."""
-    importer = Importer()
-    for path in paths:
-        for item in read_studies(path):
-            importer.add(item)
+    with Importer() as importer:
+        for path in paths:
+            for item in read_studies(path):
+                importer.add(item)
     return importer.result
 
 

@@ -7,7 +7,9 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError
 
+from trials.importer import Importer, Item
 from trials.models import ArmGroup, EligibilityCriterion, Intervention, Location, Sponsor, Trial
 
 from .conftest import SEED_PATH, import_paths, load_json, sample_paths
@@ -212,20 +214,29 @@ def test_a_failed_update_keeps_the_stored_version_whole(tmp_path, seed_study):
     assert snapshot() == before
 
 
-def test_a_database_error_mid_study_rolls_that_study_back(monkeypatch, seed_study):
-    """If writing fails half-way (here: the criteria insert), the earlier writes of that study are undone."""
+def test_a_database_error_mid_study_fails_only_that_study_and_rolls_it_back(monkeypatch, seed_study):
+    """If writing fails half-way (here: the criteria insert), that study's earlier writes are undone
+    and the other studies of its batch are still imported."""
     import_paths(SEED_PATH)
     before = snapshot()
-    from django.db import IntegrityError
+    original = EligibilityCriterion.objects.bulk_create
 
-    def fail(*args, **kwargs):
-        raise IntegrityError("simulated failure")
+    def bulk_create(objs, *args, **kwargs):
+        objs = list(objs)
+        if any("FAIL-ME" in criterion.text for criterion in objs):
+            raise IntegrityError("simulated failure")
+        return original(objs, *args, **kwargs)
 
-    monkeypatch.setattr(EligibilityCriterion.objects, "bulk_create", fail)
+    monkeypatch.setattr(EligibilityCriterion.objects, "bulk_create", bulk_create)
     seed_study["protocolSection"]["identificationModule"]["briefTitle"] = "Half-written"
-    from trials.importer import Importer, Item
+    seed_study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] += "\n18. FAIL-ME"
+    other = load_json(sample_paths()[0])
 
-    importer = Importer()
-    importer.add(Item("test", seed_study))
-    assert importer.result.failures == ["test: NCT07107204 database: simulated failure"]
-    assert snapshot() == before
+    with Importer() as importer:
+        importer.add(Item("seed.json", seed_study))
+        importer.add(Item("other.json", other))
+
+    assert importer.result.failures == ["seed.json: NCT07107204 database: simulated failure"]
+    assert importer.result.imported == 1
+    assert Trial.objects.get(nct_id="NCT07107204").brief_title != "Half-written"
+    assert snapshot()[0]["NCT07107204"] == before[0]["NCT07107204"]

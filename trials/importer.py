@@ -12,10 +12,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError, IntegrityError
+from django.db import DatabaseError
 
 from .models import Trial
-from .registry import RecordError, SharedRows, parse_study, save_study
+from .registry import RecordError, SharedRows, parse_study, save_studies
 
 STUDY_SUFFIXES = {".json", ".ndjson", ".jsonl"}
 READABLE_SUFFIXES = STUDY_SUFFIXES | {".zip"}
@@ -130,11 +130,27 @@ class ImportResult:
 
 
 class Importer:
-    """Imports studies one at a time, counting what happened to each."""
+    """Imports studies in batches, counting what happened to each.
+
+    Studies are checked one by one as they are added, then written BATCH_SIZE at a
+    time (one INSERT per table). A batch the database refuses is rolled back and
+    written again study by study, each in its own savepoint, so only the study at
+    fault fails and nothing stored before is lost or half-overwritten.
+    """
+
+    BATCH_SIZE = 200
 
     def __init__(self):
         self.result = ImportResult()
         self.shared = SharedRows()
+        self.pending = {}  # NCT ID -> (Item, StudyData)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if exc_info[0] is None:
+            self.flush()
 
     def fail(self, item, message):
         self.result.failures.append(f"{item.source}: {item.nct_id} {message}")
@@ -148,17 +164,39 @@ class Importer:
         except RecordError as exc:
             self.fail(item, f"{exc.field}: {exc.reason}")
             return
-        existing = Trial.objects.filter(nct_id=data.nct_id).first()
-        if existing is not None and existing.source_record == data.record:
-            self.result.unchanged += 1
-            return
+        if data.nct_id in self.pending:  # a later version of the same study in this batch
+            self.flush()
+        self.pending[data.nct_id] = (item, data)
+        if len(self.pending) >= self.BATCH_SIZE:
+            self.flush()
+
+    def flush(self):
+        """Write the pending studies: unchanged ones are counted and skipped."""
+        pending, self.pending = self.pending, {}
+        stored = Trial.objects.in_bulk(list(pending), field_name="nct_id")
+        batch = []
+        for nct_id, (item, data) in pending.items():
+            trial = stored.get(nct_id)
+            if trial is not None and trial.source_record == data.record:
+                self.result.unchanged += 1
+            else:
+                batch.append((item, data, trial))
         try:
-            save_study(data, self.shared, existing)
-        except (IntegrityError, DatabaseError) as exc:
+            save_studies([(data, trial) for _, data, trial in batch], self.shared)
+        except DatabaseError:
+            self.shared.forget()
+            batch = [entry for entry in batch if self._save_one(*entry)]
+        for _, _, trial in batch:
+            if trial is None:
+                self.result.imported += 1
+            else:
+                self.result.updated += 1
+
+    def _save_one(self, item, data, trial):
+        try:
+            save_studies([(data, trial)], self.shared)
+        except DatabaseError as exc:
             self.shared.forget()
             self.fail(item, f"database: {str(exc).splitlines()[0]}")
-            return
-        if existing is None:
-            self.result.imported += 1
-        else:
-            self.result.updated += 1
+            return False
+        return True

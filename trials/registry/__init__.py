@@ -2,14 +2,14 @@
 
 `parse_study(study)` checks a study and maps it to a `StudyData` (values for
 the Trial row and its related rows), or raises `RecordError(field, reason)`;
-`save_study(data)` writes it in one transaction (upsert by NCT ID);
+`save_studies(batch)` writes a batch of them in one transaction (upsert by NCT ID);
 `study_json(trial)` builds the API v2 study back from the models.
 """
 
 from .export import protocol_json, study_json
 from .fields import COVERED_PATHS, FIELDS, RecordError
 from .reader import StudyData, parse_study
-from .writer import SharedRows, save_study
+from .writer import SharedRows, save_studies
 
 __all__ = [
     "COVERED_PATHS",
@@ -19,6 +19,6 @@ __all__ = [
     "StudyData",
     "parse_study",
     "protocol_json",
-    "save_study",
+    "save_studies",
     "study_json",
 ]

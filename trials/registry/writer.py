@@ -68,72 +68,93 @@ CHILD_MODELS = [
 
 
 @transaction.atomic
-def save_study(data, shared=None, trial=None):
-    """Create or update the trial for `data` (upsert by NCT ID), replacing all of its related rows."""
-    shared = shared or SharedRows()
-    if trial is None:
-        trial = Trial.objects.filter(nct_id=data.nct_id).first()
-    created = trial is None
-    if created:
-        trial = Trial()
-    else:
-        for model in CHILD_MODELS:
-            model.objects.filter(trial=trial).delete()
-    for name, value in data.fields.items():
-        setattr(trial, name, value)
-    trial.source_record = data.record
-    trial.lead_sponsor = shared.sponsor(*data.lead_sponsor)
-    trial.organization = shared.sponsor(*data.organization) if data.organization else None
-    trial.save()
+def save_studies(batch, shared):
+    """Write a batch of (StudyData, stored Trial or None) pairs: one INSERT per table for the whole batch.
 
+    Stored trials are updated in place and their related rows replaced, so a re-import
+    leaves nothing stale. NCT IDs must be distinct within a batch. All or nothing: the
+    caller retries study by study when a batch fails.
+    """
+    stored = [trial for _, trial in batch if trial is not None]
+    for model in CHILD_MODELS:
+        model.objects.filter(trial__in=stored).delete()
+    trials = []
+    for data, trial in batch:
+        trial = trial or Trial()
+        for name, value in data.fields.items():
+            setattr(trial, name, value)
+        trial.source_record = data.record
+        trial.lead_sponsor = shared.sponsor(*data.lead_sponsor)
+        trial.organization = shared.sponsor(*data.organization) if data.organization else None
+        if trial.pk:
+            trial.save()
+        trials.append(trial)
+    Trial.objects.bulk_create([trial for trial in trials if trial.pk is None])
+
+    pairs = [(trial, data) for trial, (data, _) in zip(trials, batch, strict=True)]
     Collaboration.objects.bulk_create(
         Collaboration(trial=trial, sponsor=sponsor, position=i)
+        for trial, data in pairs
         for i, sponsor in enumerate(dict.fromkeys(shared.sponsor(*c) for c in data.collaborators))
     )
     TrialCondition.objects.bulk_create(
         TrialCondition(trial=trial, condition=shared.condition(name), position=i)
+        for trial, data in pairs
         for i, name in enumerate(data.conditions)
     )
-    Keyword.objects.bulk_create(Keyword(trial=trial, term=term, position=i) for i, term in enumerate(data.keywords))
+    Keyword.objects.bulk_create(
+        Keyword(trial=trial, term=term, position=i) for trial, data in pairs for i, term in enumerate(data.keywords)
+    )
     arms = ArmGroup.objects.bulk_create(
-        ArmGroup(trial=trial, position=i, **arm) for i, arm in enumerate(data.arm_groups)
+        ArmGroup(trial=trial, position=i, **arm) for trial, data in pairs for i, arm in enumerate(data.arm_groups)
     )
-    arms_by_label = {arm.label: arm for arm in arms}
+    arms_by_label = {(arm.trial_id, arm.label): arm for arm in arms}
     interventions = Intervention.objects.bulk_create(
-        Intervention(trial=trial, position=i, **values) for i, (values, _) in enumerate(data.interventions)
+        Intervention(trial=trial, position=i, **values)
+        for trial, data in pairs
+        for i, (values, _) in enumerate(data.interventions)
     )
+    arm_labels = [labels for _, data in pairs for _, labels in data.interventions]
     Intervention.arm_groups.through.objects.bulk_create(
-        Intervention.arm_groups.through(intervention=intervention, armgroup=arms_by_label[label])
-        for intervention, (_, labels) in zip(interventions, data.interventions, strict=True)
+        Intervention.arm_groups.through(intervention=intervention, armgroup=arms_by_label[intervention.trial_id, label])
+        for intervention, labels in zip(interventions, arm_labels, strict=True)
         for label in dict.fromkeys(labels)
     )
-    Outcome.objects.bulk_create(Outcome(trial=trial, position=i, **o) for i, o in enumerate(data.outcomes))
+    Outcome.objects.bulk_create(
+        Outcome(trial=trial, position=i, **o) for trial, data in pairs for i, o in enumerate(data.outcomes)
+    )
     EligibilityCriterion.objects.bulk_create(
         EligibilityCriterion(trial=trial, position=i, kind=c.kind, level=c.level, text=c.text)
+        for trial, data in pairs
         for i, c in enumerate(data.criteria)
     )
     Official.objects.bulk_create(
-        Official(
-            trial=trial,
-            position=i,
-            role=o["role"],
-            investigator=shared.investigator(o["name"], o["affiliation"]),
-        )
+        Official(trial=trial, position=i, role=o["role"], investigator=shared.investigator(o["name"], o["affiliation"]))
+        for trial, data in pairs
         for i, o in enumerate(data.officials)
     )
     CentralContact.objects.bulk_create(
-        CentralContact(trial=trial, position=i, **c) for i, c in enumerate(data.central_contacts)
+        CentralContact(trial=trial, position=i, **c)
+        for trial, data in pairs
+        for i, c in enumerate(data.central_contacts)
     )
     locations = Location.objects.bulk_create(
-        Location(trial=trial, position=i, **values) for i, (values, _) in enumerate(data.locations)
+        Location(trial=trial, position=i, **values)
+        for trial, data in pairs
+        for i, (values, _) in enumerate(data.locations)
     )
+    site_contacts = [contacts for _, data in pairs for _, contacts in data.locations]
     LocationContact.objects.bulk_create(
         LocationContact(location=location, position=j, **contact)
-        for location, (_, contacts) in zip(locations, data.locations, strict=True)
+        for location, contacts in zip(locations, site_contacts, strict=True)
         for j, contact in enumerate(contacts)
     )
     SecondaryIdentifier.objects.bulk_create(
-        SecondaryIdentifier(trial=trial, position=i, **s) for i, s in enumerate(data.secondary_ids)
+        SecondaryIdentifier(trial=trial, position=i, **s)
+        for trial, data in pairs
+        for i, s in enumerate(data.secondary_ids)
     )
-    Reference.objects.bulk_create(Reference(trial=trial, position=i, **r) for i, r in enumerate(data.references))
-    return trial, created
+    Reference.objects.bulk_create(
+        Reference(trial=trial, position=i, **r) for trial, data in pairs for i, r in enumerate(data.references)
+    )
+    return trials

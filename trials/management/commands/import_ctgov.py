@@ -18,8 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, **options):
         started = time.perf_counter()
-        importer = Importer()
-        with tqdm(unit=" studies", disable=not sys.stderr.isatty(), file=sys.stderr) as progress:
+        with (
+            Importer() as importer,
+            tqdm(unit=" studies", disable=not sys.stderr.isatty(), file=sys.stderr) as progress,
+        ):
             for path in paths:
                 for item in read_studies(path):
                     importer.add(item)
