@@ -74,3 +74,36 @@ def test_sponsor_and_condition_slugs_are_unique():
     first = Sponsor.objects.create(name="Acme Pharma", agency_class="INDUSTRY")
     second = Sponsor.objects.create(name="Acme Pharma", agency_class="OTHER")
     assert (first.slug, second.slug) == ("acme-pharma", "acme-pharma-2")
+
+
+# Each /trials/ filter and sort (DESIGN.md) and the column it reads.
+SEARCHED_COLUMNS = [
+    ("trials_trial", "overall_status"),  # status
+    ("trials_trial", "phase"),  # phase
+    ("trials_trial", "study_type"),  # study_type
+    ("trials_trialcondition", "condition_id"),  # condition
+    ("trials_intervention", "type"),  # intervention_type
+    ("trials_trial", "lead_sponsor_id"),  # sponsor
+    ("trials_sponsor", "agency_class"),  # sponsor_class
+    ("trials_trial", "sex"),  # sex
+    ("trials_trial", "minimum_age_years"),  # age
+    ("trials_trial", "maximum_age_years"),  # age
+    ("trials_trial", "healthy_volunteers"),  # healthy_volunteers
+    ("trials_location", "country"),  # country
+    ("trials_trial", "has_results"),  # has_results
+    ("trials_trial", "start_date"),  # start_from, start_to, sort=start
+    ("trials_trial", "last_update_posted_date"),  # updated_since, sort=updated
+    ("trials_trial", "enrollment_count"),  # sort=enrollment
+    ("trials_trial", "brief_title"),  # sort=title
+]
+
+
+@pytest.mark.parametrize(("table", "column"), SEARCHED_COLUMNS)
+def test_every_searched_column_leads_an_index(table, column):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    assert any(
+        (c["index"] or c["unique"]) and c["columns"] and c["columns"][0] == column for c in constraints.values()
+    ), f"{table}.{column} has no index"

@@ -126,7 +126,7 @@ class Trial(models.Model):
     org_study_id = models.CharField("organisation's study ID", max_length=200, blank=True)
     org_study_id_type = models.CharField(max_length=10, choices=choices.OrgStudyIdType, blank=True)
     org_study_id_link = models.URLField(max_length=500, blank=True)
-    brief_title = models.CharField(max_length=500)
+    brief_title = models.CharField(max_length=500, db_index=True)
     official_title = models.TextField(blank=True)
     acronym = models.CharField(max_length=100, blank=True)
     organization = models.ForeignKey(
