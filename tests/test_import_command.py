@@ -240,3 +240,19 @@ def test_a_database_error_mid_study_fails_only_that_study_and_rolls_it_back(monk
     assert importer.result.imported == 1
     assert Trial.objects.get(nct_id="NCT07107204").brief_title != "Half-written"
     assert snapshot()[0]["NCT07107204"] == before[0]["NCT07107204"]
+
+
+def test_a_file_that_is_not_utf8_is_reported(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"title": "café"}'.encode("latin-1"))
+    status, _, err = run_import(path)
+    assert status == 1 and f"{path}: - file: not UTF-8 text" in err
+
+
+def test_a_bad_ndjson_line_is_reported_with_its_line_number(tmp_path, seed_study):
+    path = tmp_path / "studies.ndjson"
+    path.write_text(json.dumps(seed_study) + "\n{not json\n", encoding="utf-8")
+    status, out, err = run_import(path)
+    assert status == 1
+    assert f"{path}:2: - json: not valid JSON" in err
+    assert out.startswith("1 imported, 0 updated, 0 unchanged, 1 failed")

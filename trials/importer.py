@@ -3,10 +3,12 @@
 Accepted inputs (DESIGN.md): a study file, an API page {"studies": [...]}, a
 JSON list of studies, .ndjson/.jsonl (one study a line), a .zip of any of
 these (the registry's bulk download), and directories of them (recursive).
-Each study is saved in its own transaction: one bad study is reported and
-skipped, and nothing already stored is lost or half-overwritten.
+Each study is checked on its own and written in batches (see Importer): a bad
+study is reported and skipped, and nothing already stored is lost or
+half-overwritten.
 """
 
+import io
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -17,7 +19,8 @@ from django.db import DatabaseError
 from .models import Trial
 from .registry import RecordError, SharedRows, parse_study, save_studies
 
-STUDY_SUFFIXES = {".json", ".ndjson", ".jsonl"}
+LINE_SUFFIXES = {".ndjson", ".jsonl"}
+STUDY_SUFFIXES = {".json"} | LINE_SUFFIXES
 READABLE_SUFFIXES = STUDY_SUFFIXES | {".zip"}
 
 
@@ -37,13 +40,18 @@ class Item:
             return "-"
 
 
-def _studies_from_text(source, text, suffix):
-    if suffix in {".ndjson", ".jsonl"}:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                yield from _studies_from_json(f"{source}:{number}", line)
-    else:
-        yield from _studies_from_json(source, text)
+def _read_stream(source, stream, suffix):
+    """Studies from one open binary file: a whole JSON document, or one study a line (read as it goes)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8")
+    try:
+        if suffix in LINE_SUFFIXES:
+            for number, line in enumerate(text, start=1):
+                if line.strip():
+                    yield from _studies_from_json(f"{source}:{number}", line)
+        else:
+            yield from _studies_from_json(source, text.read())
+    except UnicodeDecodeError as exc:
+        yield Item(source, error=f"file: not UTF-8 text ({exc.reason})")
 
 
 def _studies_from_json(source, text):
@@ -59,13 +67,6 @@ def _studies_from_json(source, text):
         yield Item(source, error="file: holds no studies")
     for study in studies:
         yield Item(source, study)
-
-
-def _read_file(path):
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"file: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def read_studies(path):
@@ -86,11 +87,10 @@ def read_studies(path):
         yield from _read_zip(path)
         return
     try:
-        text = _read_file(path)
-    except (OSError, ValueError) as exc:
-        yield Item(str(path), error=str(exc))
-        return
-    yield from _studies_from_text(str(path), text, suffix)
+        with path.open("rb") as stream:
+            yield from _read_stream(str(path), stream, suffix)
+    except OSError as exc:
+        yield Item(str(path), error=f"file: cannot be read ({exc.strerror})")
 
 
 def _read_zip(path):
@@ -102,13 +102,8 @@ def _read_zip(path):
             if not names:
                 yield Item(str(path), error="zip: holds no .json, .ndjson or .jsonl files")
             for name in names:
-                source = f"{path}!{name}"
-                try:
-                    text = archive.read(name).decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    yield Item(source, error=f"file: not UTF-8 text ({exc.reason} at byte {exc.start})")
-                    continue
-                yield from _studies_from_text(source, text, Path(name).suffix.lower())
+                with archive.open(name) as stream:
+                    yield from _read_stream(f"{path}!{name}", stream, Path(name).suffix.lower())
     except (zipfile.BadZipFile, OSError) as exc:
         yield Item(str(path), error=f"zip: cannot be read ({exc})")
 
