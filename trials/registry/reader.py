@@ -12,6 +12,7 @@ from trials.models import Trial
 from .fields import FIELDS, ID, OUTCOME_KEYS, SPONSORS, RecordError, value_at
 
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
+TEXT = None  # a spec entry's converter for free text; otherwise the TextChoices its value must be in
 
 
 @dataclass
@@ -26,11 +27,11 @@ class StudyData:
     conditions: list = field(default_factory=list)
     keywords: list = field(default_factory=list)
     arm_groups: list = field(default_factory=list)
-    interventions: list = field(default_factory=list)  # (fields, arm labels)
+    interventions: list = field(default_factory=list)  # (fields, arm group labels)
     outcomes: list = field(default_factory=list)
     criteria: list = field(default_factory=list)
     central_contacts: list = field(default_factory=list)
-    officials: list = field(default_factory=list)  # (name, affiliation, role)
+    officials: list = field(default_factory=list)
     locations: list = field(default_factory=list)  # (fields, [contact fields])
     secondary_ids: list = field(default_factory=list)
     references: list = field(default_factory=list)
@@ -40,17 +41,17 @@ class StudyData:
         return self.fields["nct_id"]
 
 
-def _list(protocol, path):
-    value = value_at(protocol, path)
+def _list(data, path, where=None):
+    value = value_at(data, path)
     if value is None:
         return []
     if not isinstance(value, list):
-        raise RecordError(".".join(path), f"expected a list, got {type(value).__name__}")
+        raise RecordError(where or ".".join(path), f"expected a list, got {type(value).__name__}")
     return value
 
 
 def _item_fields(item, where, spec):
-    """Read one list item: spec maps model field -> (JSON key, converter or None for text)."""
+    """Read one object: spec maps model field -> (JSON key, TEXT or the TextChoices of its values)."""
     if not isinstance(item, dict):
         raise RecordError(where, f"expected an object, got {item!r}")
     values = {}
@@ -71,23 +72,49 @@ def _item_fields(item, where, spec):
 
 
 def _organisation(item, where, name_key):
-    values = _item_fields(
-        item,
-        where,
-        {"name": (name_key, None), "agency_class": ("class", choices.AgencyClass)},
-    )
+    values = _item_fields(item, where, {"name": (name_key, TEXT), "agency_class": ("class", choices.AgencyClass)})
     if not values["name"]:
         raise RecordError(f"{where}.{name_key}", "missing")
     return values["name"], values["agency_class"] or choices.AgencyClass.OTHER
 
 
 CONTACT_SPEC = {
-    "name": ("name", None),
+    "name": ("name", TEXT),
     "role": ("role", choices.ContactRole),
-    "phone": ("phone", None),
-    "phone_ext": ("phoneExt", None),
-    "email": ("email", None),
+    "phone": ("phone", TEXT),
+    "phone_ext": ("phoneExt", TEXT),
+    "email": ("email", TEXT),
 }
+ARM_SPEC = {"label": ("label", TEXT), "type": ("type", choices.ArmGroupType), "description": ("description", TEXT)}
+INTERVENTION_SPEC = {
+    "type": ("type", choices.InterventionType),
+    "name": ("name", TEXT),
+    "description": ("description", TEXT),
+}
+OUTCOME_SPEC = {"measure": ("measure", TEXT), "description": ("description", TEXT), "time_frame": ("timeFrame", TEXT)}
+OFFICIAL_SPEC = {"name": ("name", TEXT), "affiliation": ("affiliation", TEXT), "role": ("role", choices.OfficialRole)}
+LOCATION_SPEC = {
+    "facility": ("facility", TEXT),
+    "status": ("status", choices.Status),
+    "city": ("city", TEXT),
+    "state": ("state", TEXT),
+    "zip": ("zip", TEXT),
+    "country": ("country", TEXT),
+}
+SECONDARY_ID_SPEC = {
+    "identifier": ("id", TEXT),
+    "type": ("type", choices.SecondaryIdType),
+    "domain": ("domain", TEXT),
+    "link": ("link", TEXT),
+}
+REFERENCE_SPEC = {"pmid": ("pmid", TEXT), "type": ("type", choices.ReferenceType), "citation": ("citation", TEXT)}
+
+
+def _items(data, path, spec, where=None):
+    """Read each object of the list at data[path] with spec; yields (its path, the object, its values)."""
+    where = where or ".".join(path)
+    for i, item in enumerate(_list(data, path, where)):
+        yield f"{where}[{i}]", item, _item_fields(item, f"{where}[{i}]", spec)
 
 
 def parse_study(study):
@@ -130,56 +157,19 @@ def parse_study(study):
         if organization is not None
         else None,
     )
-    where = "sponsorCollaboratorsModule.collaborators"
     data.collaborators = [
-        _organisation(item, f"{where}[{i}]", "name")
+        _organisation(item, f"sponsorCollaboratorsModule.collaborators[{i}]", "name")
         for i, item in enumerate(_list(protocol, (*SPONSORS, "collaborators")))
     ]
     data.conditions = _texts(protocol, ("conditionsModule", "conditions"))
     data.keywords = _texts(protocol, ("conditionsModule", "keywords"))
     _parse_arms(protocol, data)
     for key, kind in OUTCOME_KEYS.items():
-        where = f"outcomesModule.{key}"
-        for i, item in enumerate(_list(protocol, ("outcomesModule", key))):
-            outcome = _item_fields(
-                item,
-                f"{where}[{i}]",
-                {
-                    "measure": ("measure", None),
-                    "description": ("description", None),
-                    "time_frame": ("timeFrame", None),
-                },
-            )
-            data.outcomes.append({"kind": kind, **outcome})
+        data.outcomes += [{"kind": kind, **o} for _, _, o in _items(protocol, ("outcomesModule", key), OUTCOME_SPEC)]
     data.criteria = parse_criteria(values["eligibility_criteria"])
     _parse_contacts(protocol, data)
-    where = "identificationModule.secondaryIdInfos"
-    for i, item in enumerate(_list(protocol, (*ID, "secondaryIdInfos"))):
-        data.secondary_ids.append(
-            _item_fields(
-                item,
-                f"{where}[{i}]",
-                {
-                    "identifier": ("id", None),
-                    "type": ("type", choices.SecondaryIdType),
-                    "domain": ("domain", None),
-                    "link": ("link", None),
-                },
-            )
-        )
-    where = "referencesModule.references"
-    for i, item in enumerate(_list(protocol, ("referencesModule", "references"))):
-        data.references.append(
-            _item_fields(
-                item,
-                f"{where}[{i}]",
-                {
-                    "pmid": ("pmid", None),
-                    "type": ("type", choices.ReferenceType),
-                    "citation": ("citation", None),
-                },
-            )
-        )
+    data.secondary_ids = [s for _, _, s in _items(protocol, (*ID, "secondaryIdInfos"), SECONDARY_ID_SPEC)]
+    data.references = [r for _, _, r in _items(protocol, ("referencesModule", "references"), REFERENCE_SPEC)]
     _check_rules(data)
     return data
 
@@ -187,7 +177,7 @@ def parse_study(study):
 def _texts(data, path, where=None):
     """A list of non-empty strings at data[path], duplicates dropped."""
     where = where or ".".join(path)
-    items = _list(data, path)
+    items = _list(data, path, where)
     for i, item in enumerate(items):
         if not isinstance(item, str) or not item.strip():
             raise RecordError(f"{where}[{i}]", f"expected text, got {item!r}")
@@ -195,94 +185,40 @@ def _texts(data, path, where=None):
 
 
 def _parse_arms(protocol, data):
-    module = ("armsInterventionsModule",)
-    where = "armsInterventionsModule.armGroups"
-    for i, item in enumerate(_list(protocol, (*module, "armGroups"))):
-        arm = _item_fields(
-            item,
-            f"{where}[{i}]",
-            {
-                "label": ("label", None),
-                "type": ("type", choices.ArmGroupType),
-                "description": ("description", None),
-            },
-        )
+    module = "armsInterventionsModule"
+    for where, _, arm in _items(protocol, (module, "armGroups"), ARM_SPEC):
         if not arm["label"]:
-            raise RecordError(f"{where}[{i}].label", "missing")
+            raise RecordError(f"{where}.label", "missing")
         if any(other["label"] == arm["label"] for other in data.arm_groups):
-            raise RecordError(
-                f"{where}[{i}].label",
-                f"the label {arm['label']!r} is used by two groups",
-            )
+            raise RecordError(f"{where}.label", f"the label {arm['label']!r} is used by two groups")
         data.arm_groups.append(arm)
     labels = {arm["label"] for arm in data.arm_groups}
-    where = "armsInterventionsModule.interventions"
-    for i, item in enumerate(_list(protocol, (*module, "interventions"))):
-        intervention = _item_fields(
-            item,
-            f"{where}[{i}]",
-            {
-                "type": ("type", choices.InterventionType),
-                "name": ("name", None),
-                "description": ("description", None),
-            },
-        )
-        intervention["other_names"] = _texts(item, ("otherNames",), f"{where}[{i}].otherNames")
-        arm_labels = item.get("armGroupLabels") or []
+    for where, item, intervention in _items(protocol, (module, "interventions"), INTERVENTION_SPEC):
+        intervention["other_names"] = _texts(item, ("otherNames",), f"{where}.otherNames")
+        arm_labels = _texts(item, ("armGroupLabels",), f"{where}.armGroupLabels")
         unknown = [label for label in arm_labels if label not in labels]
         if unknown:
-            raise RecordError(
-                f"{where}[{i}].armGroupLabels",
-                f"no study group is labelled {unknown[0]!r}",
-            )
+            raise RecordError(f"{where}.armGroupLabels", f"no study group is labelled {unknown[0]!r}")
         data.interventions.append((intervention, arm_labels))
 
 
 def _parse_contacts(protocol, data):
-    module = ("contactsLocationsModule",)
-    where = "contactsLocationsModule.centralContacts"
-    data.central_contacts = [
-        _item_fields(item, f"{where}[{i}]", CONTACT_SPEC)
-        for i, item in enumerate(_list(protocol, (*module, "centralContacts")))
-    ]
-    where = "contactsLocationsModule.overallOfficials"
-    for i, item in enumerate(_list(protocol, (*module, "overallOfficials"))):
-        official = _item_fields(
-            item,
-            f"{where}[{i}]",
-            {
-                "name": ("name", None),
-                "affiliation": ("affiliation", None),
-                "role": ("role", choices.OfficialRole),
-            },
-        )
+    module = "contactsLocationsModule"
+    data.central_contacts = [c for _, _, c in _items(protocol, (module, "centralContacts"), CONTACT_SPEC)]
+    for where, _, official in _items(protocol, (module, "overallOfficials"), OFFICIAL_SPEC):
         if not official["name"]:
-            raise RecordError(f"{where}[{i}].name", "missing")
+            raise RecordError(f"{where}.name", "missing")
         data.officials.append(official)
-    where = "contactsLocationsModule.locations"
-    for i, item in enumerate(_list(protocol, (*module, "locations"))):
-        location = _item_fields(
-            item,
-            f"{where}[{i}]",
-            {
-                "facility": ("facility", None),
-                "status": ("status", choices.Status),
-                "city": ("city", None),
-                "state": ("state", None),
-                "zip": ("zip", None),
-                "country": ("country", None),
-            },
-        )
+    for where, item, location in _items(protocol, (module, "locations"), LOCATION_SPEC):
         geo = item.get("geoPoint") or {}
+        if not isinstance(geo, dict):
+            raise RecordError(f"{where}.geoPoint", f"expected {{lat, lon}}, got {geo!r}")
         for key, name in (("lat", "latitude"), ("lon", "longitude")):
-            value = geo.get(key) if isinstance(geo, dict) else geo
+            value = geo.get(key)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-                raise RecordError(f"{where}[{i}].geoPoint.{key}", f"expected a number, got {value!r}")
+                raise RecordError(f"{where}.geoPoint.{key}", f"expected a number, got {value!r}")
             location[name] = value
-        contacts = [
-            _item_fields(c, f"{where}[{i}].contacts[{j}]", CONTACT_SPEC)
-            for j, c in enumerate(item.get("contacts") or [])
-        ]
+        contacts = [c for _, _, c in _items(item, ("contacts",), CONTACT_SPEC, f"{where}.contacts")]
         data.locations.append((location, contacts))
 
 
