@@ -34,14 +34,7 @@ class ArmGroupInline(OrderedInline):
 
 class InterventionInline(OrderedInline):
     model = models.Intervention
-    fields = ["position", "type", "name", "description", "other_names", "arm_groups"]
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        # Offer only the study groups of the trial being edited.
-        if db_field.name == "arm_groups":
-            trial_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = models.ArmGroup.objects.filter(trial_id=trial_id)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    fields = ["position", "type", "name", "description", "other_names"]
 
 
 class OutcomeInline(OrderedInline):

@@ -107,7 +107,7 @@ class TrialQuerySet(models.QuerySet):
             models.Prefetch("collaborations", Collaboration.objects.select_related("sponsor")),
             "keywords",
             "arm_groups__interventions",
-            "interventions__arm_groups",
+            models.Prefetch("interventions__arm_links", InterventionArm.objects.select_related("arm_group")),
             "outcomes",
             "criteria",
             models.Prefetch("officials", Official.objects.select_related("investigator")),
@@ -123,6 +123,7 @@ class Trial(models.Model):
 
     # Identification
     nct_id = models.CharField("NCT ID", max_length=11, unique=True)
+    nct_id_aliases = models.JSONField("earlier NCT IDs", default=list, blank=True)
     org_study_id = models.CharField("organisation's study ID", max_length=200, blank=True)
     org_study_id_type = models.CharField(max_length=10, choices=choices.OrgStudyIdType, blank=True)
     org_study_id_link = models.URLField(max_length=500, blank=True)
@@ -175,6 +176,10 @@ class Trial(models.Model):
     responsible_party_investigator_name = models.CharField(max_length=300, blank=True)
     responsible_party_investigator_title = models.CharField(max_length=300, blank=True)
     responsible_party_investigator_affiliation = models.CharField(max_length=500, blank=True)
+    responsible_party_old_name_title = models.CharField(
+        max_length=300, blank=True, help_text="Older records: the responsible party's name and title in one field."
+    )
+    responsible_party_old_organization = models.CharField(max_length=500, blank=True)
 
     # Oversight
     has_dmc = models.BooleanField("has a data monitoring committee", null=True, blank=True)
@@ -182,6 +187,8 @@ class Trial(models.Model):
     is_fda_regulated_device = models.BooleanField("studies an FDA-regulated device", null=True, blank=True)
     is_unapproved_device = models.BooleanField("unapproved or uncleared device", null=True, blank=True)
     is_us_export = models.BooleanField("product exported from the U.S.", null=True, blank=True)
+    is_ppsd = models.BooleanField("pediatric postmarket surveillance of a device", null=True, blank=True)
+    fdaaa801_violation = models.BooleanField("FDAAA 801 violation", null=True, blank=True)
 
     # Description and conditions
     brief_summary = models.TextField(blank=True)
@@ -363,10 +370,28 @@ class Intervention(Ordered):
     name = models.CharField(max_length=500)
     description = models.TextField(blank=True)
     other_names = models.JSONField(default=list, blank=True)
-    arm_groups = models.ManyToManyField(ArmGroup, related_name="interventions", blank=True)
+    arm_groups = models.ManyToManyField(ArmGroup, through="InterventionArm", related_name="interventions", blank=True)
 
     def __str__(self):
         return f"{self.get_type_display()}: {self.name}"
+
+    @property
+    def ordered_arm_groups(self):
+        """Its groups in the registry's order (armGroupLabels), which need not follow the groups' own order."""
+        return [link.arm_group for link in self.arm_links.all()]
+
+
+class InterventionArm(Ordered):
+    """An intervention given in a study group; `position` is the group's place in the intervention's list."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="arm_links")
+    arm_group = models.ForeignKey(ArmGroup, on_delete=models.CASCADE, related_name="intervention_links")
+
+    class Meta(Ordered.Meta):
+        constraints = [models.UniqueConstraint(fields=["intervention", "arm_group"], name="intervention_arm_unique")]
+
+    def __str__(self):
+        return f"{self.intervention.name} in {self.arm_group.label}"
 
 
 class Outcome(Ordered):

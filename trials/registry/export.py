@@ -40,7 +40,7 @@ def protocol_json(trial):
                 label=arm.label,
                 type=arm.type,
                 description=arm.description,
-                interventionNames=[intervention_name(i) for i in sorted(arm.interventions.all(), key=_position)],
+                interventionNames=[intervention_name(i) for i in arm.interventions.all()],
             )
             for arm in trial.arm_groups.all()
         ],
@@ -49,7 +49,7 @@ def protocol_json(trial):
                 type=i.type,
                 name=i.name,
                 description=i.description,
-                armGroupLabels=[arm.label for arm in sorted(i.arm_groups.all(), key=_position)],
+                armGroupLabels=[arm.label for arm in i.ordered_arm_groups],
                 otherNames=i.other_names,
             )
             for i in trial.interventions.all()
@@ -78,10 +78,6 @@ def protocol_json(trial):
         if value:
             _put(protocol, path, value)
     return protocol
-
-
-def _position(row):
-    return (row.position, row.pk)
 
 
 def intervention_name(intervention):

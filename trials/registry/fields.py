@@ -12,6 +12,7 @@ from trials import choices
 from trials.eligibility import age_in_years
 from trials.models import Trial
 
+NCT_ID_RE = re.compile(r"^NCT\d{8}$")
 PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 DATE_PRECISIONS = (choices.DatePrecision.DAY, choices.DatePrecision.MONTH, choices.DatePrecision.YEAR)
 DATE_FORMATS = {choices.DatePrecision.YEAR: "%Y", choices.DatePrecision.MONTH: "%Y-%m"}
@@ -88,6 +89,15 @@ class EnumList(Enum):
         if not isinstance(value, list):
             raise RecordError(self.where, f"expected a list, got {type(value).__name__}")
         return [super(EnumList, self).check(item) for item in value]
+
+
+class NctIdList(Text):
+    """Earlier NCT IDs of the same study (nctIdAliases)."""
+
+    def check(self, value):
+        if not isinstance(value, list) or not all(isinstance(v, str) and NCT_ID_RE.match(v) for v in value):
+            raise RecordError(self.where, f"expected a list of NCT IDs, got {value!r}")
+        return value
 
 
 class Phases(Enum):
@@ -186,6 +196,7 @@ ELIGIBILITY = ("eligibilityModule",)
 
 FIELDS = [
     Text((*ID, "nctId"), "nct_id"),
+    NctIdList((*ID, "nctIdAliases"), "nct_id_aliases"),
     Text((*ID, "orgStudyIdInfo", "id"), "org_study_id"),
     Enum((*ID, "orgStudyIdInfo", "type"), "org_study_id_type", choices.OrgStudyIdType),
     Text((*ID, "orgStudyIdInfo", "link"), "org_study_id_link"),
@@ -221,11 +232,15 @@ FIELDS = [
         (*SPONSORS, "responsibleParty", "investigatorAffiliation"),
         "responsible_party_investigator_affiliation",
     ),
+    Text((*SPONSORS, "responsibleParty", "oldNameTitle"), "responsible_party_old_name_title"),
+    Text((*SPONSORS, "responsibleParty", "oldOrganization"), "responsible_party_old_organization"),
     Bool((*OVERSIGHT, "oversightHasDmc"), "has_dmc"),
     Bool((*OVERSIGHT, "isFdaRegulatedDrug"), "is_fda_regulated_drug"),
     Bool((*OVERSIGHT, "isFdaRegulatedDevice"), "is_fda_regulated_device"),
     Bool((*OVERSIGHT, "isUnapprovedDevice"), "is_unapproved_device"),
     Bool((*OVERSIGHT, "isUsExport"), "is_us_export"),
+    Bool((*OVERSIGHT, "isPpsd"), "is_ppsd"),
+    Bool((*OVERSIGHT, "fdaaa801Violation"), "fdaaa801_violation"),
     Text(("descriptionModule", "briefSummary"), "brief_summary"),
     Text(("descriptionModule", "detailedDescription"), "detailed_description"),
     Enum((*DESIGN, "studyType"), "study_type", choices.StudyType),

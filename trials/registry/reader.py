@@ -1,6 +1,5 @@
 """Reading an API v2 study: check every value and map it to a StudyData, or raise RecordError."""
 
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -9,9 +8,8 @@ from trials import choices
 from trials.eligibility import parse_criteria
 from trials.models import Trial
 
-from .fields import FIELDS, ID, OUTCOME_KEYS, SPONSORS, RecordError, value_at
+from .fields import FIELDS, ID, NCT_ID_RE, OUTCOME_KEYS, SPONSORS, RecordError, value_at
 
-NCT_ID_RE = re.compile(r"^NCT\d{8}$")
 TEXT = None  # a spec entry's converter for free text; otherwise the TextChoices its value must be in
 
 

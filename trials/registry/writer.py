@@ -9,6 +9,7 @@ from trials.models import (
     Condition,
     EligibilityCriterion,
     Intervention,
+    InterventionArm,
     Investigator,
     Keyword,
     Location,
@@ -115,10 +116,10 @@ def save_studies(batch, shared):
         for i, (values, _) in enumerate(data.interventions)
     )
     arm_labels = [labels for _, data in pairs for _, labels in data.interventions]
-    Intervention.arm_groups.through.objects.bulk_create(
-        Intervention.arm_groups.through(intervention=intervention, armgroup=arms_by_label[intervention.trial_id, label])
+    InterventionArm.objects.bulk_create(
+        InterventionArm(intervention=intervention, arm_group=arms_by_label[intervention.trial_id, label], position=i)
         for intervention, labels in zip(interventions, arm_labels, strict=True)
-        for label in dict.fromkeys(labels)
+        for i, label in enumerate(labels)
     )
     Outcome.objects.bulk_create(
         Outcome(trial=trial, position=i, **o) for trial, data in pairs for i, o in enumerate(data.outcomes)
