@@ -14,14 +14,19 @@ def all_samples(db):
     assert import_paths(SAMPLE_DIR).failures == []
 
 
-def test_the_list_shows_every_trial_with_status_and_sponsor(client, all_samples, django_assert_max_num_queries):
+def test_the_list_shows_twenty_trials_a_page_newest_update_first(client, all_samples, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):  # count, trials + lead sponsors, conditions (with their links)
         response = client.get("/trials/")
     assert response.status_code == 200
     page = response.content.decode()
-    for trial in Trial.objects.all():
+    newest = Trial.objects.order_by("-last_update_posted_date", "nct_id")
+    for trial in newest[:20]:
         assert trial.nct_id in page
+    assert newest[20].nct_id not in page
+    assert f"{Trial.objects.count()} trials" in page
     assert "Not yet recruiting" in page and "Biotroy Therapeutics" in page
+    second = client.get("/trials/", {"page": 2}).content.decode()
+    assert newest[20].nct_id in second
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "99999", "1e9", "1%00"])
