@@ -4,6 +4,7 @@ import pytest
 
 from trials.choices import CriterionKind
 from trials.eligibility import unescape_markdown
+from trials.importer import Importer, Item
 from trials.models import Condition, Investigator, Sponsor, Trial
 from trials.registry import COVERED_PATHS, RecordError, parse_study, protocol_json, study_json
 from trials.registry.fields import value_at
@@ -234,3 +235,22 @@ def test_unknown_extra_fields_are_ignored(seed_study):
     seed_study["protocolSection"]["statusModule"]["someFutureField"] = {"x": 1}
     seed_study["brandNewSection"] = [1, 2]
     assert parse_study(seed_study).nct_id == "NCT07107204"
+
+
+def test_an_expanded_access_record_imports_and_round_trips(seed_study):
+    """Made up for this test (the bundled sample has no expanded-access record): the seed turned into one."""
+    protocol = seed_study["protocolSection"]
+    protocol["statusModule"]["overallStatus"] = "AVAILABLE"
+    protocol["designModule"] = {"studyType": "EXPANDED_ACCESS", "expandedAccessTypes": {"individual": True}}
+    del protocol["armsInterventionsModule"]["armGroups"]
+    protocol["armsInterventionsModule"]["interventions"][0].pop("armGroupLabels")
+    with Importer() as importer:
+        importer.add(Item("made-up.json", seed_study))
+    assert importer.result.failures == []
+    trial = Trial.objects.for_record().get(nct_id="NCT07107204")
+    assert (trial.get_study_type_display(), trial.get_overall_status_display(), trial.phase) == (
+        "Expanded access",
+        "Available",
+        "",
+    )
+    assert study_json(trial) == seed_study
