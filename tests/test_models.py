@@ -107,3 +107,15 @@ def test_every_searched_column_leads_an_index(table, column):
     assert any(
         (c["index"] or c["unique"]) and c["columns"] and c["columns"][0] == column for c in constraints.values()
     ), f"{table}.{column} has no index"
+
+
+def test_slugs_made_together_do_not_collide_with_each_other_or_stored_rows():
+    from trials.models import Condition, unique_slugs
+
+    Condition.objects.create(name="Leukemia")
+    assert unique_slugs(Condition, ["LEUKEMIA", "leukemia!", "Lymphoma", "???"]) == [
+        "leukemia-2",
+        "leukemia-3",
+        "lymphoma",
+        "item",
+    ]

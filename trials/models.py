@@ -18,14 +18,19 @@ from .eligibility import age_in_years, describe_ages
 NCT_ID_REGEX = r"^NCT[0-9]{8}$"
 
 
-def unique_slug(model, text, max_length=200):
-    """slugify(text), with -2, -3 … appended while another row already has it."""
-    base = slugify(text)[: max_length - 8] or "item"
-    slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+def unique_slugs(model, texts, max_length=200):
+    """slugify() each text, with -2, -3 … appended where another row (or an earlier text) has that slug."""
+    bases = [slugify(text)[: max_length - 8] or "item" for text in texts]
+    taken = set(model.objects.filter(slug__in=bases).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 1
+        while slug in taken or (n > 1 and model.objects.filter(slug=slug).exists()):
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
 
 
 class Sponsor(models.Model):
@@ -50,7 +55,7 @@ class Sponsor(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Sponsor, self.name)
+            (self.slug,) = unique_slugs(Sponsor, [self.name])
         super().save(*args, **kwargs)
 
 
@@ -68,7 +73,7 @@ class Condition(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Condition, self.name)
+            (self.slug,) = unique_slugs(Condition, [self.name])
         super().save(*args, **kwargs)
 
 

@@ -21,35 +21,53 @@ from trials.models import (
     Sponsor,
     Trial,
     TrialCondition,
+    unique_slugs,
 )
 
 
 class SharedRows:
-    """Sponsors, conditions and investigators looked up or created once per import run."""
+    """Sponsors, conditions and investigators of an import run, looked up or created a batch at a time."""
 
     def __init__(self):
         self.forget()
 
     def forget(self):
-        """Drop what was cached: after a rolled-back study, rows it created no longer exist."""
+        """Drop what was cached: after a rollback, rows created in it no longer exist."""
         self.sponsors, self.conditions, self.investigators = {}, {}, {}
 
-    def sponsor(self, name, agency_class):
-        key = (name, agency_class)
-        if key not in self.sponsors:
-            self.sponsors[key], _ = Sponsor.objects.get_or_create(name=name, agency_class=agency_class)
+    def prepare(self, studies):
+        """Fetch or create, in a few queries, every shared row the studies name."""
+        sponsors = {s for d in studies for s in (d.lead_sponsor, d.organization, *d.collaborators) if s}
+        self._load(self.sponsors, sponsors, Sponsor, ("name", "agency_class"), slugged=True)
+        conditions = {(name,) for d in studies for name in d.conditions}
+        self._load(self.conditions, conditions, Condition, ("name",), slugged=True)
+        investigators = {(o["name"], o["affiliation"]) for d in studies for o in d.officials}
+        self._load(self.investigators, investigators, Investigator, ("name", "affiliation"))
+
+    def _load(self, cache, keys, model, fields, slugged=False):
+        missing = keys - cache.keys()
+        if not missing:
+            return
+        for row in model.objects.filter(name__in={key[0] for key in missing}):
+            key = tuple(getattr(row, f) for f in fields)
+            if key in missing:
+                cache[key] = row
+        new = sorted(missing - cache.keys())
+        rows = [model(**dict(zip(fields, key, strict=True))) for key in new]
+        if slugged:
+            for row, slug in zip(rows, unique_slugs(model, [row.name for row in rows]), strict=True):
+                row.slug = slug
+        for key, row in zip(new, model.objects.bulk_create(rows), strict=True):
+            cache[key] = row
+
+    def sponsor(self, key):
         return self.sponsors[key]
 
     def condition(self, name):
-        if name not in self.conditions:
-            self.conditions[name], _ = Condition.objects.get_or_create(name=name)
-        return self.conditions[name]
+        return self.conditions[(name,)]
 
     def investigator(self, name, affiliation):
-        key = (name, affiliation)
-        if key not in self.investigators:
-            self.investigators[key], _ = Investigator.objects.get_or_create(name=name, affiliation=affiliation)
-        return self.investigators[key]
+        return self.investigators[(name, affiliation)]
 
 
 CHILD_MODELS = [
@@ -76,6 +94,7 @@ def save_studies(batch, shared):
     leaves nothing stale. NCT IDs must be distinct within a batch. All or nothing: the
     caller retries study by study when a batch fails.
     """
+    shared.prepare([data for data, _ in batch])
     stored = [trial for _, trial in batch if trial is not None]
     for model in CHILD_MODELS:
         model.objects.filter(trial__in=stored).delete()
@@ -85,8 +104,8 @@ def save_studies(batch, shared):
         for name, value in data.fields.items():
             setattr(trial, name, value)
         trial.source_record = data.record
-        trial.lead_sponsor = shared.sponsor(*data.lead_sponsor)
-        trial.organization = shared.sponsor(*data.organization) if data.organization else None
+        trial.lead_sponsor = shared.sponsor(data.lead_sponsor)
+        trial.organization = shared.sponsor(data.organization) if data.organization else None
         if trial.pk:
             trial.save()
         trials.append(trial)
@@ -96,7 +115,7 @@ def save_studies(batch, shared):
     Collaboration.objects.bulk_create(
         Collaboration(trial=trial, sponsor=sponsor, position=i)
         for trial, data in pairs
-        for i, sponsor in enumerate(dict.fromkeys(shared.sponsor(*c) for c in data.collaborators))
+        for i, sponsor in enumerate(dict.fromkeys(shared.sponsor(c) for c in data.collaborators))
     )
     TrialCondition.objects.bulk_create(
         TrialCondition(trial=trial, condition=shared.condition(name), position=i)
