@@ -41,7 +41,7 @@ def seed_trial(db):
 
     result = import_paths(SEED_PATH)
     assert result.failures == []
-    return Trial.objects.for_record().get(nct_id="NCT07107204")
+    return Trial.objects.for_export().get(nct_id="NCT07107204")
 
 
 @pytest.fixture

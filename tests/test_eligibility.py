@@ -108,3 +108,11 @@ def test_age_in_years_rejects_what_is_not_an_age(text):
 )
 def test_describe_ages_reads_like_a_sentence(minimum, maximum, expected):
     assert describe_ages(minimum, maximum) == expected
+
+
+def test_nest_criteria_builds_the_tree_pages_show():
+    from trials.eligibility import nest_criteria
+
+    tree = nest_criteria(parse_criteria("Inclusion Criteria:\n\n* a\n  * a1\n    * a1x\n  * a2\n* b"))
+    shape = [(n.item.text, [(c.item.text, [g.item.text for g in c.children]) for c in n.children]) for n in tree]
+    assert shape == [("a", [("a1", ["a1x"]), ("a2", [])]), ("b", [])]

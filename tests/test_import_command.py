@@ -35,7 +35,7 @@ def snapshot():
     from trials.registry import study_json
 
     return (
-        {t.nct_id: study_json(t) for t in Trial.objects.for_record()},
+        {t.nct_id: study_json(t) for t in Trial.objects.for_export()},
         [m.objects.count() for m in (Trial, Sponsor, ArmGroup, Intervention, EligibilityCriterion, Location)],
     )
 

@@ -3,40 +3,15 @@
 import pytest
 
 from trials.choices import CriterionKind
-from trials.eligibility import unescape_markdown
 from trials.importer import Importer, Item
 from trials.models import Condition, Investigator, Sponsor, Trial
 from trials.registry import COVERED_PATHS, RecordError, parse_study, protocol_json, study_json
 from trials.registry.fields import value_at
 
-from .conftest import FIXTURES, import_paths, load_json, sample_paths
+from .conftest import import_paths, load_json, sample_paths
+from .seed_page import SeedPage
 
 pytestmark = pytest.mark.django_db
-
-
-class SeedPage:
-    """The registry page the project started from, read as label -> value."""
-
-    def __init__(self):
-        self.lines = [line.strip() for line in (FIXTURES / "seed_page_NCT07107204.txt").read_text().splitlines()]
-        self.lines = [line for line in self.lines if line]
-
-    def after(self, label, offset=1):
-        return self.lines[self.lines.index(label) + offset]
-
-    def labelled(self, label):
-        """The value on the line that reads "label: value"."""
-        return next(line.removeprefix(f"{label}:").strip() for line in self.lines if line.startswith(f"{label}:"))
-
-    def numbered_items(self, heading):
-        start = self.lines.index(heading) + 1
-        items = []
-        for line in self.lines[start:]:
-            number, _, text = line.partition(". ")
-            if not number.isdigit():
-                break
-            items.append(unescape_markdown(text))
-        return items
 
 
 @pytest.fixture
@@ -145,7 +120,7 @@ def covered_values(study):
 def test_export_equals_import_on_every_covered_field(path):
     source = load_json(path)
     assert import_paths(path).failures == []
-    trial = Trial.objects.for_record().get(nct_id=source["protocolSection"]["identificationModule"]["nctId"])
+    trial = Trial.objects.for_export().get(nct_id=source["protocolSection"]["identificationModule"]["nctId"])
     built = {"protocolSection": protocol_json(trial), "hasResults": trial.has_results}
     assert covered_values(built) == covered_values(source)
     assert study_json(trial) == source
@@ -156,7 +131,7 @@ def test_export_reflects_edits_to_the_models(seed_trial):
     seed_trial.acronym = ""
     seed_trial.save()
     seed_trial.keywords.create(term="CD47", position=0)
-    study = study_json(Trial.objects.for_record().get(pk=seed_trial.pk))
+    study = study_json(Trial.objects.for_export().get(pk=seed_trial.pk))
     assert study["protocolSection"]["statusModule"]["overallStatus"] == "RECRUITING"
     assert "acronym" not in study["protocolSection"]["identificationModule"]
     assert study["protocolSection"]["conditionsModule"]["keywords"] == ["CD47"]
@@ -247,7 +222,7 @@ def test_an_expanded_access_record_imports_and_round_trips(seed_study):
     with Importer() as importer:
         importer.add(Item("made-up.json", seed_study))
     assert importer.result.failures == []
-    trial = Trial.objects.for_record().get(nct_id="NCT07107204")
+    trial = Trial.objects.for_export().get(nct_id="NCT07107204")
     assert (trial.get_study_type_display(), trial.get_overall_status_display(), trial.phase) == (
         "Expanded access",
         "Available",

@@ -117,3 +117,21 @@ def describe_ages(minimum, maximum):
     if maximum:
         return f"up to {maximum}"
     return "Any age"
+
+
+@dataclass
+class Node:
+    item: object
+    children: list
+
+
+def nest_criteria(items):
+    """Flat items with a `level` -> a tree of Node(item, children), for nested lists on pages."""
+    roots, stack = [], []  # stack: (level, node) of the open parents
+    for item in items:
+        node = Node(item, [])
+        while stack and stack[-1][0] >= item.level:
+            stack.pop()
+        (stack[-1][1].children if stack else roots).append(node)
+        stack.append((item.level, node))
+    return roots

@@ -18,6 +18,7 @@ from django.db import DatabaseError
 
 from .models import Trial
 from .registry import RecordError, SharedRows, parse_study, save_studies
+from .related import refresh_related
 
 LINE_SUFFIXES = {".ndjson", ".jsonl"}
 STUDY_SUFFIXES = {".json"} | LINE_SUFFIXES
@@ -146,6 +147,8 @@ class Importer:
     def __exit__(self, *exc_info):
         if exc_info[0] is None:
             self.flush()
+            if self.result.imported or self.result.updated:
+                refresh_related()
 
     def fail(self, item, message):
         self.result.failures.append(f"{item.source}: {item.nct_id} {message}")

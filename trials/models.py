@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from . import choices
-from .eligibility import age_in_years, describe_ages
+from .eligibility import age_in_years, describe_ages, nest_criteria, unescape_markdown
 
 NCT_ID_REGEX = r"^NCT[0-9]{8}$"
 
@@ -58,6 +58,9 @@ class Sponsor(models.Model):
             (self.slug,) = unique_slugs(Sponsor, [self.name])
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("trials:sponsor", args=[self.slug])
+
 
 class Condition(models.Model):
     """A condition or disease as registered (e.g. "Multiple Myeloma (MM)"); shared by trials."""
@@ -75,6 +78,15 @@ class Condition(models.Model):
         if not self.slug:
             (self.slug,) = unique_slugs(Condition, [self.name])
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("trials:condition", args=[self.slug])
+
+    @property
+    def initial(self):
+        """The letter it is listed under A–Z ("#" for digits and symbols)."""
+        first = self.name[:1].upper()
+        return first if first.isalpha() else "#"
 
 
 class Investigator(models.Model):
@@ -95,20 +107,71 @@ class Investigator(models.Model):
     def __str__(self):
         return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
 
+    def get_absolute_url(self):
+        return reverse("trials:investigator", args=[self.pk])
 
-def _conditions():
-    return models.Prefetch("trial_conditions", TrialCondition.objects.select_related("condition"))
+
+def _section_prefetches(section):
+    """What each record page shows beyond the trial row: one query per related table it reads.
+
+    Every section reads the conditions (the page's structured data names them).
+    """
+    conditions = models.Prefetch("trial_conditions", TrialCondition.objects.select_related("condition"))
+    interventions = models.Prefetch(
+        "interventions",
+        Intervention.objects.prefetch_related(
+            models.Prefetch("arm_links", InterventionArm.objects.select_related("arm_group"))
+        ),
+    )
+    sections = {
+        "overview": [
+            "keywords",
+            "outcomes",
+            "references",
+            models.Prefetch("related_links", RelatedTrial.objects.select_related("related")),
+        ],
+        "design": [interventions],
+        "groups": ["arm_groups", interventions],
+        "eligibility": ["criteria"],
+        "contacts": [
+            models.Prefetch("collaborations", Collaboration.objects.select_related("sponsor")),
+            models.Prefetch("officials", Official.objects.select_related("investigator")),
+            "central_contacts",
+            "locations__contacts",
+            "secondary_ids",
+        ],
+        "history": [],
+    }
+    if section == "full":  # Prefetch objects compare by their path, so shared ones are read once
+        return [conditions, *dict.fromkeys(prefetch for prefetches in sections.values() for prefetch in prefetches)]
+    return [conditions, *sections[section]]
 
 
 class TrialQuerySet(models.QuerySet):
     def for_list(self):
-        """Rows for a list of trials: the lead sponsor joined, conditions in one extra query."""
-        return self.select_related("lead_sponsor").prefetch_related(_conditions())
+        """Rows for a list of trials: the lead sponsor joined, conditions in one extra query.
 
-    def for_record(self):
-        """Everything a record page shows, one query per related table (no N+1 over arms or sites)."""
+        The stored registry record (large JSON) is not read: lists never show it.
+        """
+        return (
+            self.defer("source_record")
+            .select_related("lead_sponsor")
+            .prefetch_related(models.Prefetch("trial_conditions", TrialCondition.objects.select_related("condition")))
+        )
+
+    def for_section(self, section):
+        """A record page: the trial with its sponsors, plus only the rows that section shows.
+
+        section is one of overview, design, groups, eligibility, contacts, history, or full (all of them).
+        Only the overview and the full record read the stored registry record (for posted results).
+        """
+        trials = self.select_related("lead_sponsor", "organization").prefetch_related(*_section_prefetches(section))
+        return trials if section in {"overview", "full"} else trials.defer("source_record")
+
+    def for_export(self):
+        """Everything the API v2 export writes, one query per related table (no N+1 over arms or sites)."""
         return self.select_related("lead_sponsor", "organization").prefetch_related(
-            _conditions(),
+            models.Prefetch("trial_conditions", TrialCondition.objects.select_related("condition")),
             models.Prefetch("collaborations", Collaboration.objects.select_related("sponsor")),
             "keywords",
             "arm_groups__interventions",
@@ -276,20 +339,60 @@ class Trial(models.Model):
         return [link.sponsor for link in self.collaborations.all()]
 
     @property
+    def groups_with_interventions(self):
+        """[(arm group, [its interventions])] from the prefetched interventions: no query per group."""
+        given = {}
+        for intervention in self.interventions.all():
+            for link in intervention.arm_links.all():
+                given.setdefault(link.arm_group_id, []).append(intervention)
+        return [(arm, given.get(arm.pk, [])) for arm in self.arm_groups.all()]
+
+    @property
+    def ungrouped_interventions(self):
+        """Interventions the record links to no study group (common in observational studies)."""
+        return [i for i in self.interventions.all() if not i.arm_links.all()]
+
+    @property
+    def locations_by_country(self):
+        """[(country, [its sites in registry order])], countries A–Z."""
+        countries = {}
+        for location in self.locations.all():
+            countries.setdefault(location.country or "Country not given", []).append(location)
+        return sorted(countries.items())
+
+    @property
+    def posted_result_measures(self):
+        """Titles of the outcome measures with posted results, from the stored registry record."""
+        results = (self.source_record or {}).get("resultsSection", {})
+        measures = results.get("outcomeMeasuresModule", {}).get("outcomeMeasures", [])
+        return [m["title"] for m in measures if isinstance(m, dict) and m.get("title")]
+
+    @property
+    def who_masked_labels(self):
+        return [choices.WhoMasked(value).label for value in self.who_masked]
+
+    @property
+    def std_age_labels(self):
+        return [choices.StandardAge(value).label for value in self.std_ages]
+
+    @property
+    def summary_text(self):
+        """The brief summary as plain text (markdown escapes removed), for meta descriptions."""
+        return unescape_markdown(self.brief_summary)
+
+    @property
     def age_range(self):
         return describe_ages(self.minimum_age, self.maximum_age)
 
     @property
-    def inclusion_criteria(self):
-        return [c for c in self.criteria.all() if c.kind == choices.CriterionKind.INCLUSION]
-
-    @property
-    def exclusion_criteria(self):
-        return [c for c in self.criteria.all() if c.kind == choices.CriterionKind.EXCLUSION]
-
-    @property
-    def general_criteria(self):
-        return [c for c in self.criteria.all() if c.kind == choices.CriterionKind.GENERAL]
+    def criteria_sections(self):
+        """[(kind label, nested items)] for general, inclusion and exclusion criteria, in that order."""
+        sections = []
+        for kind in (choices.CriterionKind.GENERAL, choices.CriterionKind.INCLUSION, choices.CriterionKind.EXCLUSION):
+            items = [c for c in self.criteria.all() if c.kind == kind]
+            if items:
+                sections.append((kind, nest_criteria(items)))
+        return sections
 
     def clean(self):
         errors = {}
@@ -495,3 +598,14 @@ class Reference(Ordered):
 
     def __str__(self):
         return self.citation[:80]
+
+
+class RelatedTrial(Ordered):
+    """A precomputed "more like this" link (trials/related.py), with the reason shown to readers."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300)
+
+    def __str__(self):
+        return f"{self.trial.nct_id} -> {self.related.nct_id} ({self.reason})"

@@ -20,7 +20,7 @@ def _organisation_json(sponsor, name_key="name"):
 
 
 def protocol_json(trial):
-    """The covered part of the API v2 protocolSection, from the models (trial from for_record())."""
+    """The covered part of the API v2 protocolSection, from the models (trial from for_export())."""
     protocol = {}
     for spec in FIELDS:
         value = spec.dump(trial)

@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, out, **options):
         out = Path(out)
-        trials = Trial.objects.for_record().order_by("nct_id")
+        trials = Trial.objects.for_export().order_by("nct_id")
         count = 0
         if out.suffix.lower() in {".ndjson", ".jsonl"}:
             out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,67 @@
+"""Sponsor, investigator and condition pages."""
+
+import pytest
+from django.utils.html import escape
+
+from trials.models import Condition, Investigator, Sponsor, Trial
+
+from .conftest import SAMPLE_DIR, import_paths
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def all_samples(db):
+    assert import_paths(SAMPLE_DIR).failures == []
+
+
+def test_a_sponsor_page_lists_trials_led_and_collaborated_on_with_counts_by_status(client, all_samples):
+    sponsor = Sponsor.objects.get(name="Spine Centre of Southern Denmark")
+    collaborator = Sponsor.objects.get(name="University of Southern Denmark")
+    page = client.get(sponsor.get_absolute_url()).content.decode()
+    led = Trial.objects.filter(lead_sponsor=sponsor)
+    assert all(trial.nct_id in page for trial in led)
+    assert f"<dt>Completed</dt><dd>{led.filter(overall_status='COMPLETED').count()}</dd>" in page
+    page = client.get(collaborator.get_absolute_url()).content.decode()
+    assert "Trials as collaborator" in page
+    assert all(t.nct_id in page for t in Trial.objects.filter(collaborations__sponsor=collaborator))
+
+
+def test_the_sponsor_list_counts_trials_led_and_collaborations_in_few_queries(
+    client, all_samples, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):  # count, page of sponsors with both counts
+        page = client.get("/sponsors/").content.decode()
+    biotroy = Sponsor.objects.get(name="Biotroy Therapeutics")
+    assert (
+        f'<a href="{biotroy.get_absolute_url()}">Biotroy Therapeutics</a></td><td>Industry</td><td>1</td><td>0</td>'
+        in page
+    )
+
+
+def test_an_investigator_page_lists_their_trials_with_role_and_affiliation(client, all_samples):
+    investigator = Investigator.objects.get(name="Ying Wang, MD")
+    page = client.get(investigator.get_absolute_url()).content.decode()
+    assert "NCT07107204" in page and "Principal investigator" in page
+    assert escape(investigator.affiliation) in page
+
+
+def test_conditions_are_listed_a_to_z_with_counts(client, all_samples, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        page = client.get("/conditions/").content.decode()
+    leukemia = Condition.objects.get(name="Leukemia")
+    assert f'<a href="{leukemia.get_absolute_url()}">Leukemia</a> <span class="meta">(1)</span>' in page
+    assert page.index('id="letter-A"') < page.index('id="letter-L"')
+
+
+def test_a_condition_page_lists_its_trials(client, all_samples):
+    condition = Condition.objects.get(name="Low Back Pain")
+    page = client.get(condition.get_absolute_url()).content.decode()
+    trials = condition.trials.order_by("-last_update_posted_date", "nct_id")
+    assert f"{trials.count()} trials study this condition" in page
+    assert all(t.nct_id in page for t in trials[:20])
+
+
+@pytest.mark.parametrize("url", ["/sponsors/nobody/", "/conditions/nothing/", "/investigators/999999/"])
+def test_unknown_directory_entries_are_404(client, db, url):
+    assert client.get(url).status_code == 404

@@ -1,0 +1,25 @@
+"""Links to other registries for a trial's secondary identifiers."""
+
+import re
+from urllib.parse import quote
+
+REGISTRIES = [
+    # (name, pattern of the identifier, URL of its record)
+    ("ClinicalTrials.gov", re.compile(r"^NCT\d{8}$"), "https://clinicaltrials.gov/study/{id}"),
+    ("EU CT (CTIS)", re.compile(r"^\d{4}-5\d{5}-\d{2}-\d{2}$"), "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={id}"),
+    ("EudraCT", re.compile(r"^\d{4}-\d{6}-\d{2}$"), "https://www.clinicaltrialsregister.eu/ctr-search/search?query={id}"),
+    ("ISRCTN", re.compile(r"^ISRCTN\d{8}$"), "https://www.isrctn.com/{id}"),
+    ("ANZCTR", re.compile(r"^ACTRN\d{14}$"), "https://www.anzctr.org.au/ACTRN{digits}.aspx"),
+    ("ChiCTR", re.compile(r"^ChiCTR[-\w]+$"), "https://www.chictr.org.cn/searchprojEN.html?regno={id}"),
+]  # fmt: skip
+
+
+def registry_link(identifier, link=""):
+    """(registry name, URL) for an identifier of a known registry; else the record's own link, or None."""
+    value = identifier.strip().replace(" ", "")
+    for name, pattern, url in REGISTRIES:
+        if pattern.match(value):
+            return name, url.format(id=quote(value), digits=value[5:])
+    if link.startswith(("https://", "http://")):
+        return "", link
+    return None

@@ -1,0 +1,74 @@
+"""Related trials, precomputed: for each trial, up to five others that share the most with it.
+
+Shared conditions weigh most, then shared interventions, then distinctive words of the
+title. The lists are rebuilt after an import (Importer), so a record page reads them in
+one query instead of scanning all trials on each request.
+"""
+
+import re
+from collections import Counter, defaultdict
+
+from django.db import transaction
+
+from .models import Intervention, RelatedTrial, Trial, TrialCondition
+
+LIMIT = 5
+CONDITION_WEIGHT, INTERVENTION_WEIGHT, WORD_WEIGHT = 6, 4, 1
+MIN_SCORE = 3  # below this, two trials only share a word or two of their titles: not shown as related
+POSTINGS_CAP = 500  # trials per shared feature considered as candidates: keeps very common conditions cheap
+WORD_RE = re.compile(r"[^\W\d_]{4,}")
+STOP_WORDS = frozenset(
+    "with from that this study trial patients participants effect effects versus after during among "
+    "between their phase randomized randomised controlled clinical evaluation treatment efficacy safety "
+    "pilot open label single double blind group groups using based assess assessing compare comparing".split()
+)
+
+
+def _title_words(title):
+    return {word for word in (w.lower() for w in WORD_RE.findall(title)) if word not in STOP_WORDS}
+
+
+def _features():
+    """Per trial: its condition names, intervention names and title words; and the inverted index of each."""
+    features = defaultdict(lambda: {"condition": set(), "intervention": set(), "word": set()})
+    for trial_id, name in TrialCondition.objects.values_list("trial_id", "condition__name"):
+        features[trial_id]["condition"].add(name)
+    for trial_id, name in Intervention.objects.exclude(name__iexact="placebo").values_list("trial_id", "name"):
+        features[trial_id]["intervention"].add(name)
+    for trial_id, title in Trial.objects.values_list("id", "brief_title"):
+        features[trial_id]["word"] = _title_words(title)
+    postings = defaultdict(list)
+    for trial_id, kinds in features.items():
+        for kind, values in kinds.items():
+            for value in values:
+                postings[kind, value.lower()].append(trial_id)
+    return features, postings
+
+
+def related_for(trial_id, features, postings, nct_ids):
+    """The (related trial id, reason) pairs for one trial, best first."""
+    scores, reasons = Counter(), {}
+    weights = {"condition": CONDITION_WEIGHT, "intervention": INTERVENTION_WEIGHT, "word": WORD_WEIGHT}
+    for kind in ("condition", "intervention", "word"):
+        for value in sorted(features[trial_id][kind]):
+            for other in postings[kind, value.lower()][:POSTINGS_CAP]:
+                if other != trial_id:
+                    scores[other] += weights[kind]
+                    reasons.setdefault(other, f"same {kind}: {value}" if kind != "word" else f"similar title: {value}")
+    best = sorted((other for other in scores if scores[other] >= MIN_SCORE), key=lambda o: (-scores[o], nct_ids[o]))
+    return [(other, reasons[other]) for other in best[:LIMIT]]
+
+
+@transaction.atomic
+def refresh_related():
+    """Rebuild every trial's related list; returns how many links were written."""
+    features, postings = _features()
+    nct_ids = dict(Trial.objects.values_list("id", "nct_id"))
+    links = [
+        RelatedTrial(trial_id=trial_id, related_id=other, reason=reason, position=i)
+        for trial_id in nct_ids
+        for i, (other, reason) in enumerate(related_for(trial_id, features, postings, nct_ids))
+    ]
+    RelatedTrial.objects.all().delete()
+    RelatedTrial.objects.bulk_create(links, batch_size=1000)
+    return len(links)

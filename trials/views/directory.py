@@ -1,0 +1,69 @@
+"""Sponsors, investigators and conditions, each with their trials."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+
+from trials.choices import Status
+from trials.models import Condition, Investigator, Sponsor, Trial
+
+PAGE_SIZE = 20
+
+
+def _page(request, trials):
+    return Paginator(trials.for_list().order_by("-last_update_posted_date", "nct_id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+
+
+def sponsor_list(request):
+    sponsors = (
+        Sponsor.objects.annotate(
+            lead_count=Count("led_trials", distinct=True), collaborator_count=Count("collaborations", distinct=True)
+        )
+        .filter(Q(lead_count__gt=0) | Q(collaborator_count__gt=0))
+        .order_by("name")
+    )
+    page = Paginator(sponsors, 100).get_page(request.GET.get("page"))
+    return render(request, "trials/sponsor_list.html", {"page": page})
+
+
+def sponsor_detail(request, slug):
+    sponsor = get_object_or_404(Sponsor, slug=slug)
+    led = Trial.objects.filter(lead_sponsor=sponsor)
+    status_counts = [
+        (Status(row["overall_status"]).label, row["count"])
+        for row in led.values("overall_status").annotate(count=Count("id")).order_by("-count", "overall_status")
+    ]
+    context = {
+        "sponsor": sponsor,
+        "led_page": _page(request, led),
+        "status_counts": status_counts,
+        "collaborations": Trial.objects.filter(collaborations__sponsor=sponsor)
+        .for_list()
+        .order_by("-last_update_posted_date", "nct_id")[:100],
+    }
+    return render(request, "trials/sponsor_detail.html", context)
+
+
+def investigator_detail(request, pk):
+    investigator = get_object_or_404(Investigator, pk=pk)
+    officials = investigator.officials.select_related("trial__lead_sponsor").defer("trial__source_record")
+    return render(request, "trials/investigator_detail.html", {"investigator": investigator, "officials": officials})
+
+
+def condition_list(request):
+    conditions = Condition.objects.annotate(trial_count=Count("trials")).filter(trial_count__gt=0).order_by("name")
+    letters = {}
+    for condition in conditions:
+        letters.setdefault(condition.initial, []).append(condition)
+    return render(request, "trials/condition_list.html", {"letters": sorted(letters.items())})
+
+
+def condition_detail(request, slug):
+    condition = get_object_or_404(Condition, slug=slug)
+    return render(
+        request,
+        "trials/condition_detail.html",
+        {"condition": condition, "page": _page(request, condition.trials.all())},
+    )

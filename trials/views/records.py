@@ -1,0 +1,51 @@
+"""A trial's record: one page per section under the same header, the full printable record, and its JSON."""
+
+import re
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from trials.models import Trial
+from trials.registry import study_json
+
+TABS = [
+    # (section, URL name, label)
+    ("overview", "trials:detail", "Overview"),
+    ("design", "trials:design", "Design"),
+    ("groups", "trials:groups", "Groups"),
+    ("eligibility", "trials:eligibility", "Eligibility"),
+    ("contacts", "trials:contacts", "Contacts & sites"),
+    ("history", "trials:history", "History"),
+]
+LOOSE_NCT_ID = re.compile(r"^\s*nct\s*0*(\d{1,8})\s*$", re.IGNORECASE)
+
+
+def canonical_nct_id(text):
+    """ "nct7107204", " NCT 07107204 " -> "NCT07107204"; None when it cannot be an NCT ID."""
+    match = LOOSE_NCT_ID.match(text)
+    return f"NCT{int(match[1]):08d}" if match else None
+
+
+def trial_section(request, nct_id, section):
+    """One section of a record (the URL passes `section`), or "full": every section on one printable page.
+
+    A lower-case or padded NCT ID is sent (301) to the canonical URL of the same section.
+    """
+    canonical = canonical_nct_id(nct_id)
+    if canonical is None:
+        raise Http404("Not an NCT ID")
+    if canonical != nct_id:
+        return redirect(request.resolver_match.view_name, nct_id=canonical, permanent=True)
+    trial = get_object_or_404(Trial.objects.for_section(section), nct_id=nct_id)
+    context = {"trial": trial, "section": section, "tabs": TABS}
+    return render(request, f"trials/trial_{section}.html", context)
+
+
+def trial_json(request, nct_id):
+    canonical = canonical_nct_id(nct_id)
+    if canonical is None:
+        raise Http404("Not an NCT ID")
+    if canonical != nct_id:
+        return redirect("trials:json", nct_id=canonical, permanent=True)
+    trial = get_object_or_404(Trial.objects.for_export(), nct_id=nct_id)
+    return JsonResponse(study_json(trial), json_dumps_params={"ensure_ascii": False, "indent": 2})
