@@ -1,6 +1,5 @@
 """Record pages: one page per section under the same header, the full record, JSON-LD and redirects."""
 
-import copy
 import json
 import re
 
@@ -306,10 +305,3 @@ def test_related_trials_show_reason_status_and_phase(client):
     for link in links:
         assert link.related.nct_id in page and escape(link.reason) in page
         assert link.related.get_overall_status_display() in page
-
-
-def test_changing_the_seed_changes_nothing_else(seed_study):
-    """Guard for the made-up fixtures above: they start from a copy, never the bundled file."""
-    before = SEED_PATH.read_text()
-    copy.deepcopy(many_of_each(3))
-    assert SEED_PATH.read_text() == before

@@ -26,26 +26,27 @@ def canonical_nct_id(text):
     return f"NCT{int(match[1]):08d}" if match else None
 
 
-def trial_section(request, nct_id, section):
-    """One section of a record (the URL passes `section`), or "full": every section on one printable page.
-
-    A lower-case or padded NCT ID is sent (301) to the canonical URL of the same section.
-    """
+def _redirect_to_canonical(request, nct_id):
+    """A 301 to the same page under the canonical NCT ID, None when nct_id is canonical; 404 if no NCT ID."""
     canonical = canonical_nct_id(nct_id)
     if canonical is None:
         raise Http404("Not an NCT ID")
     if canonical != nct_id:
         return redirect(request.resolver_match.view_name, nct_id=canonical, permanent=True)
+    return None
+
+
+def trial_section(request, nct_id, section):
+    """One section of a record (the URL passes `section`), or "full": every section on one printable page."""
+    if response := _redirect_to_canonical(request, nct_id):
+        return response
     trial = get_object_or_404(Trial.objects.for_section(section), nct_id=nct_id)
     context = {"trial": trial, "section": section, "tabs": TABS}
     return render(request, f"trials/trial_{section}.html", context)
 
 
 def trial_json(request, nct_id):
-    canonical = canonical_nct_id(nct_id)
-    if canonical is None:
-        raise Http404("Not an NCT ID")
-    if canonical != nct_id:
-        return redirect("trials:json", nct_id=canonical, permanent=True)
+    if response := _redirect_to_canonical(request, nct_id):
+        return response
     trial = get_object_or_404(Trial.objects.for_export(), nct_id=nct_id)
     return JsonResponse(study_json(trial), json_dumps_params={"ensure_ascii": False, "indent": 2})
