@@ -65,3 +65,26 @@ def test_a_condition_page_lists_its_trials(client, all_samples):
 @pytest.mark.parametrize("url", ["/sponsors/nobody/", "/conditions/nothing/", "/investigators/999999/"])
 def test_unknown_directory_entries_are_404(client, db, url):
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/investigators/99999999999999999999999/",
+        "/sponsors/%E2%80%94/",
+        "/conditions/%E2%80%94/",
+        "/trials/%00/",
+        "/trials/NCT99999999999999/",
+        "/sitemap.xml?p=abc",
+        "/sitemap.xml?p=999",
+    ],
+)
+def test_odd_paths_are_a_404_not_an_error(client, all_samples, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["abc", "-5", "0", "9999999", "1.5"])
+def test_odd_page_numbers_on_directory_pages_show_a_page(client, all_samples, page):
+    condition = Condition.objects.get(name="Low Back Pain")
+    for url in ["/sponsors/", condition.get_absolute_url(), Sponsor.objects.first().get_absolute_url()]:
+        assert client.get(url, {"page": page}).status_code == 200, url

@@ -9,7 +9,6 @@ import datetime
 import re
 
 from trials import choices
-from trials.eligibility import age_in_years
 from trials.models import Trial
 
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
@@ -171,20 +170,6 @@ class DateStruct(PartialDate):
         return {"date": date, "type": date_type} if date_type else {"date": date}
 
 
-class Age(Text):
-    """ "18 Years": the registry's text plus a comparable number of years."""
-
-    def load(self, value):
-        try:
-            years = age_in_years(self.check(value))
-        except ValueError as exc:
-            raise RecordError(self.where, str(exc)) from None
-        return {self.name: value, f"{self.name}_years": years}
-
-    def empty(self):
-        return {self.name: "", f"{self.name}_years": None}
-
-
 ID = ("identificationModule",)
 STATUS = ("statusModule",)
 SPONSORS = ("sponsorCollaboratorsModule",)
@@ -273,8 +258,8 @@ FIELDS = [
     Enum((*ELIGIBILITY, "sex"), "sex", choices.Sex),
     Bool((*ELIGIBILITY, "genderBased"), "gender_based"),
     Text((*ELIGIBILITY, "genderDescription"), "gender_description"),
-    Age((*ELIGIBILITY, "minimumAge"), "minimum_age"),
-    Age((*ELIGIBILITY, "maximumAge"), "maximum_age"),
+    Text((*ELIGIBILITY, "minimumAge"), "minimum_age"),
+    Text((*ELIGIBILITY, "maximumAge"), "maximum_age"),
     EnumList((*ELIGIBILITY, "stdAges"), "std_ages", choices.StandardAge),
     Text((*ELIGIBILITY, "studyPopulation"), "study_population"),
     Enum((*ELIGIBILITY, "samplingMethod"), "sampling_method", choices.SamplingMethod),

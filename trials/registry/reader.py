@@ -221,11 +221,13 @@ def _parse_contacts(protocol, data):
 
 
 def _check_rules(data):
-    """The cross-field rules of Trial.clean(), applied to imported values too."""
-    trial = Trial(**{k: v for k, v in data.fields.items()})
+    """Trial.clean() on the imported values: the admin's rules, and the ages in years it derives."""
+    trial = Trial(**data.fields)
     try:
         trial.clean()
     except ValidationError as exc:
         name, messages = next(iter(exc.message_dict.items()))
         path = next((f.where for f in FIELDS if f.name == name), name)
         raise RecordError(path, messages[0]) from None
+    data.fields["minimum_age_years"] = trial.minimum_age_years
+    data.fields["maximum_age_years"] = trial.maximum_age_years

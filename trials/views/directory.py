@@ -8,6 +8,7 @@ from trials.choices import Status
 from trials.models import Condition, Investigator, Sponsor, Trial
 
 PAGE_SIZE = 20
+COLLABORATIONS_SHOWN = 100
 
 
 def _page(request, trials):
@@ -35,13 +36,13 @@ def sponsor_detail(request, slug):
         (Status(row["overall_status"]).label, row["count"])
         for row in led.values("overall_status").annotate(count=Count("id")).order_by("-count", "overall_status")
     ]
+    collaborated = Trial.objects.filter(collaborations__sponsor=sponsor)
     context = {
         "sponsor": sponsor,
         "led_page": _page(request, led),
         "status_counts": status_counts,
-        "collaborations": Trial.objects.filter(collaborations__sponsor=sponsor)
-        .for_list()
-        .order_by("-last_update_posted_date", "nct_id")[:100],
+        "collaboration_count": collaborated.count(),
+        "collaborations": collaborated.for_list().order_by("-last_update_posted_date", "nct_id")[:COLLABORATIONS_SHOWN],
     }
     return render(request, "trials/sponsor_detail.html", context)
 
