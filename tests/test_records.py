@@ -7,8 +7,8 @@ import pytest
 from django.utils.html import escape
 
 from trials.eligibility import unescape_markdown
+from trials.identifiers import canonical_nct_id
 from trials.models import Trial
-from trials.views.records import canonical_nct_id
 
 from .conftest import SAMPLE_DIR, SEED_PATH, import_paths, load_json
 from .seed_page import SeedPage

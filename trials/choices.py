@@ -46,6 +46,11 @@ class Phase(models.TextChoices):
         return ["EARLY_PHASE1"] if value == cls.EARLY_PHASE1 else value.split("_")
 
     @classmethod
+    def single_choices(cls):
+        """The registry's own phases, without the combined values, as choices."""
+        return [(value, label) for value, label in cls.choices if len(cls.to_list(value)) == 1]
+
+    @classmethod
     def including(cls, single):
         """Every stored value that includes the single phase `single` (PHASE2 -> PHASE1_PHASE2 too)."""
         return [value for value in cls.values if single in cls.to_list(value)]

@@ -1,4 +1,4 @@
-"""Links to other registries for a trial's secondary identifiers."""
+"""NCT IDs as people type them, and links to other registries for a trial's secondary identifiers."""
 
 import re
 from urllib.parse import quote
@@ -12,6 +12,14 @@ REGISTRIES = [
     ("ANZCTR", re.compile(r"^ACTRN\d{14}$"), "https://www.anzctr.org.au/ACTRN{digits}.aspx"),
     ("ChiCTR", re.compile(r"^ChiCTR[-\w]+$"), "https://www.chictr.org.cn/searchprojEN.html?regno={id}"),
 ]  # fmt: skip
+
+LOOSE_NCT_ID = re.compile(r"^\s*nct\s*0*(\d{1,8})\s*$", re.IGNORECASE)
+
+
+def canonical_nct_id(text):
+    """ "nct7107204", " NCT 07107204 " -> "NCT07107204"; None when it cannot be an NCT ID."""
+    match = LOOSE_NCT_ID.match(text)
+    return f"NCT{int(match[1]):08d}" if match else None
 
 
 def registry_link(identifier, link=""):

@@ -19,6 +19,7 @@ from django.db import DatabaseError
 from .models import Trial
 from .registry import RecordError, SharedRows, parse_study, save_studies
 from .related import refresh_related
+from .search import index as search_index
 
 LINE_SUFFIXES = {".ndjson", ".jsonl"}
 STUDY_SUFFIXES = {".json"} | LINE_SUFFIXES
@@ -149,6 +150,7 @@ class Importer:
             self.flush()
             if self.result.imported or self.result.updated:
                 refresh_related()
+            search_index.update_missing()
 
     def fail(self, item, message):
         self.result.failures.append(f"{item.source}: {item.nct_id} {message}")

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from .views import directory, pages, records
+from .feeds import SearchFeed
+from .views import directory, pages, records, search
 
 app_name = "trials"
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("trials/", pages.trial_list, name="list"),
+    path("trials/", search.trial_list, name="list"),
+    path("trials/export.csv", search.export_csv, name="export_csv"),
+    path("trials/export.json", search.export_json, name="export_json"),
+    path("trials/feed/", SearchFeed(), name="feed"),
     path("trials/<str:nct_id>.json", records.trial_json, name="json"),
     path("trials/<str:nct_id>/", records.trial_section, {"section": "overview"}, name="detail"),
     path("trials/<str:nct_id>/design/", records.trial_section, {"section": "design"}, name="design"),

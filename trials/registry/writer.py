@@ -23,6 +23,7 @@ from trials.models import (
     TrialCondition,
     unique_slugs,
 )
+from trials.search import index as search_index
 
 
 class SharedRows:
@@ -177,4 +178,5 @@ def save_studies(batch, shared):
     Reference.objects.bulk_create(
         Reference(trial=trial, position=i, **r) for trial, data in pairs for i, r in enumerate(data.references)
     )
+    search_index.update([trial.pk for trial in trials])
     return trials

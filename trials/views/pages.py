@@ -1,23 +1,45 @@
-"""Site pages: home, the trial list, the health check."""
+"""Site pages: home and the health check."""
 
-from django.core.paginator import Paginator
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from trials.models import Trial
+from trials import choices
+from trials.filters import TrialFilter
+from trials.models import Condition, SearchEntry, Trial
+from trials.search.index import HOME_CACHE_KEY
 
-PAGE_SIZE = 20
+HOME_CACHE_SECONDS = 300
+TOP_CONDITIONS = 12
+RECENT = 6
+
+
+def home_figures():
+    """Totals and the most studied conditions: whole-table counts, cached (the index clears the cache)."""
+    figures = cache.get(HOME_CACHE_KEY)
+    if figures is None:
+        figures = SearchEntry.objects.aggregate(
+            trials=Count("pk"), recruiting=Count("pk", filter=Q(status=choices.Status.RECRUITING))
+        )
+        figures["conditions"] = list(
+            Condition.objects.annotate(trial_count=Count("trial_conditions")).order_by("-trial_count", "name")[
+                :TOP_CONDITIONS
+            ]
+        )
+        cache.set(HOME_CACHE_KEY, figures, HOME_CACHE_SECONDS)
+    return figures
 
 
 def home(request):
-    return redirect("trials:list")
-
-
-def trial_list(request):
-    trials = Trial.objects.for_list().order_by("-last_update_posted_date", "nct_id")
-    page = Paginator(trials, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "trials/trial_list.html", {"page": page})
+    recent_ids = SearchEntry.objects.order_by("-last_update", "-pk").values_list("pk", flat=True)[:RECENT]
+    context = {
+        "figures": home_figures(),
+        "form": TrialFilter(queryset=SearchEntry.objects.none()).form,
+        "recent": Trial.objects.for_list().filter(pk__in=list(recent_ids)).order_by("-last_update_posted_date", "-pk"),
+    }
+    return render(request, "trials/home.html", context)
 
 
 def healthz(request):

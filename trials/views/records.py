@@ -1,10 +1,9 @@
 """A trial's record: one page per section under the same header, the full printable record, and its JSON."""
 
-import re
-
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from trials.identifiers import canonical_nct_id
 from trials.models import Trial
 from trials.registry import study_json
 
@@ -17,13 +16,6 @@ TABS = [
     ("contacts", "trials:contacts", "Contacts & sites"),
     ("history", "trials:history", "History"),
 ]
-LOOSE_NCT_ID = re.compile(r"^\s*nct\s*0*(\d{1,8})\s*$", re.IGNORECASE)
-
-
-def canonical_nct_id(text):
-    """ "nct7107204", " NCT 07107204 " -> "NCT07107204"; None when it cannot be an NCT ID."""
-    match = LOOSE_NCT_ID.match(text)
-    return f"NCT{int(match[1]):08d}" if match else None
 
 
 def _redirect_to_canonical(request, nct_id):

@@ -1,0 +1,200 @@
+"""The search page's filters: one FilterSet over SearchEntry for every parameter of /trials/.
+
+Values are the registry's enum names (RECRUITING, PHASE2, INDUSTRY, …). A value the form
+cannot accept is reported next to its field and that filter is left out; the other
+filters still apply, so odd links give a useful page, never an error.
+"""
+
+import django_filters
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import Q
+
+from . import choices
+from .models import Collaboration, Condition, Intervention, Location, Sponsor, TrialCondition
+from .search.backends import backend
+from .search.query import parse
+
+MAX_QUERY_LENGTH = 500
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m", "%Y"]  # the page's date boxes send the first; links may use any
+SORTS = {  # sort parameter -> (label, SearchEntry ordering); relevance comes from the text backend
+    "relevance": ("Best match", None),
+    "updated": ("Last updated", ["-last_update", "-pk"]),
+    "start": ("Start date, newest first", ["-start_date", "-pk"]),
+    "enrollment": ("Enrollment, largest first", ["-enrollment", "-pk"]),
+    "title": ("Title A–Z", ["title", "pk"]),
+}
+YES_NO = [("true", "Yes"), ("false", "No")]
+
+
+def date_filter(field_name, lookup_expr, label):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return django_filters.DateFilter(
+        field_name=field_name, lookup_expr=lookup_expr, input_formats=DATE_FORMATS, widget=widget, label=label
+    )
+
+
+class TextValuesInput(forms.TextInput):
+    """A text box whose parameter may repeat in the address (?country=France&country=Spain)."""
+
+    def value_from_datadict(self, data, files, name):
+        return [value for value in data.getlist(name) if value.strip()] if hasattr(data, "getlist") else []
+
+    def format_value(self, value):
+        return value[0] if isinstance(value, list) and value else None
+
+
+class TextValuesField(forms.Field):
+    widget = TextValuesInput
+    default_validators = []
+
+    def to_python(self, value):
+        values = [text.strip() for text in (value or [])]
+        for text in values:
+            ProhibitNullCharactersValidator()(text)
+            if len(text) > 300:
+                raise forms.ValidationError("Use at most 300 characters.", code="max_length")
+        return values
+
+
+class TextValuesFilter(django_filters.Filter):
+    field_class = TextValuesField
+
+
+class SearchForm(forms.Form):
+    sort = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        required=False,
+        help_text="Best match needs words to search for.",
+    )
+
+
+class TrialFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search for",
+        method="filter_text",
+        max_length=MAX_QUERY_LENGTH,
+        help_text='Words must all appear; "quoted words" as a phrase; OR for either; -word to exclude.',
+    )
+    status = django_filters.MultipleChoiceFilter(choices=choices.Status.choices, label="Recruitment status")
+    phase = django_filters.MultipleChoiceFilter(choices=choices.Phase.single_choices(), method="filter_phase")
+    study_type = django_filters.MultipleChoiceFilter(choices=choices.StudyType.choices, label="Study type")
+    condition = TextValuesFilter(method="filter_condition", label="Condition", help_text="Its exact name.")
+    intervention_type = django_filters.MultipleChoiceFilter(
+        choices=choices.InterventionType.choices,
+        method="filter_intervention_type",
+        label="Intervention type",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sponsor = TextValuesFilter(method="filter_sponsor", label="Sponsor", help_text="Lead or collaborator, exact name.")
+    sponsor_class = django_filters.MultipleChoiceFilter(choices=choices.AgencyClass.choices, label="Lead sponsor type")
+    sex = django_filters.ChoiceFilter(
+        choices=choices.Sex.choices, method="filter_sex", label="Open to", empty_label="Any sex"
+    )
+    age = django_filters.NumberFilter(
+        method="filter_age",
+        min_value=0,
+        max_value=130,
+        label="Age (years)",
+        help_text="Trials a person of this age may join.",
+    )
+    healthy_volunteers = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_yes_no", label="Accepts healthy volunteers", empty_label="Any"
+    )
+    country = TextValuesFilter(method="filter_country", label="Country", help_text="Where the trial has a site.")
+    has_results = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_yes_no", label="Results posted", empty_label="Any"
+    )
+    start_from = date_filter("start_date", "gte", "Starts on or after")
+    start_to = date_filter("start_date", "lte", "Starts on or before")
+    updated_since = date_filter("last_update", "gte", "Updated since")
+
+    class Meta:
+        form = SearchForm
+
+    # Text and filters
+
+    def cleaned(self, name):
+        """The valid value of a parameter, or None (not given, or refused with a message on the form)."""
+        self.is_valid()
+        return getattr(self.form, "cleaned_data", {}).get(name)
+
+    def text_query(self):
+        """The parsed search words (empty when there are none or q was refused)."""
+        return parse(self.cleaned("q") or "")
+
+    def filter_text(self, entries, name, value):
+        query = parse(value)
+        return backend().match(entries, query) if query else entries
+
+    def filter_phase(self, entries, name, value):
+        return entries.filter(phase__in={stored for phase in value for stored in choices.Phase.including(phase)})
+
+    def filter_condition(self, entries, name, value):
+        matching = Q()
+        for text in value:
+            matching |= Q(name__iexact=text) | Q(slug=text)
+        conditions = Condition.objects.filter(matching)
+        return entries.filter(trial_id__in=TrialCondition.objects.filter(condition__in=conditions).values("trial_id"))
+
+    def filter_intervention_type(self, entries, name, value):
+        return entries.filter(trial_id__in=Intervention.objects.filter(type__in=value).values("trial_id"))
+
+    def filter_sponsor(self, entries, name, value):
+        matching = Q()
+        for text in value:
+            matching |= Q(name__iexact=text) | Q(slug=text)
+        sponsors = Sponsor.objects.filter(matching)
+        collaborating = Collaboration.objects.filter(sponsor__in=sponsors).values("trial_id")
+        return entries.filter(Q(lead_sponsor__in=sponsors) | Q(trial_id__in=collaborating))
+
+    def filter_sex(self, entries, name, value):
+        return entries.filter(sex__in={value, choices.Sex.ALL, ""})
+
+    def filter_age(self, entries, name, value):
+        return entries.filter(
+            Q(minimum_age_years__isnull=True) | Q(minimum_age_years__lte=value),
+            Q(maximum_age_years__isnull=True) | Q(maximum_age_years__gte=value),
+        )
+
+    def filter_yes_no(self, entries, name, value):
+        return entries.filter(**{name: value == "true"})
+
+    def filter_country(self, entries, name, value):
+        matching = Q()
+        for text in value:
+            matching |= Q(country__iexact=text)
+        return entries.filter(trial_id__in=Location.objects.filter(matching).values("trial_id"))
+
+    # Filtering and ordering
+
+    def filtered(self, without=None):
+        """The entries every valid filter allows, leaving out the filter named `without` (for its facet)."""
+        self.is_valid()
+        entries = self.queryset.all()
+        for name, value in getattr(self.form, "cleaned_data", {}).items():
+            if name in self.filters and name != without:
+                entries = self.filters[name].filter(entries, value)
+        return entries
+
+    def filter_queryset(self, queryset):
+        return self.order(self.filtered())
+
+    def sort(self):
+        """The sort in effect: as asked, else best match when there are words, else last updated."""
+        asked = self.cleaned("sort")
+        if asked in ("relevance", "", None):
+            return "relevance" if self.text_query() else "updated"
+        return asked
+
+    def order(self, entries):
+        sort = self.sort()
+        if sort == "relevance":
+            return backend().by_relevance(entries, self.text_query())
+        return entries.order_by(*SORTS[sort][1])
+
+    def is_active(self, name):
+        return self.cleaned(name) not in (None, "", [])
+
+    def active_parameters(self):
+        return [name for name in self.filters if self.is_active(name)]

@@ -1,0 +1,109 @@
+"""Full text on each database, behind one interface: PostgreSQL's tsvector, SQLite's FTS5.
+
+A backend writes the text of trials (Documents), filters SearchEntry querysets by a
+TextQuery, orders them by relevance, and cuts snippets of where a trial matched, with
+MARK_START / MARK_END around each matching word (escaped and turned into <mark> later).
+"""
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F
+
+from trials.models import Trial
+
+from .documents import Document
+
+MARK_START, MARK_END = "\ue000", "\ue001"
+# Where a snippet is looked for, in this order: Document part -> Trial field.
+SNIPPET_PARTS = {"summary": "brief_summary", "description": "detailed_description", "criteria": "eligibility_criteria"}
+
+
+class PostgresBackend:
+    config = "english"
+    write_sql = (
+        "UPDATE trials_searchentry SET document = "
+        + " || ".join(f"setweight(to_tsvector('english', %s), '{weight}')" for weight in Document.WEIGHTS.values())
+        + " WHERE trial_id = %s"
+    )
+
+    def clear(self):
+        """Nothing to do: the vectors live in the SearchEntry rows."""
+
+    def write(self, documents, removed=()):
+        rows = [[text for _, text in doc.parts()] + [pk] for pk, doc in documents.items()]
+        with connection.cursor() as cursor:
+            cursor.executemany(self.write_sql, rows)
+
+    def search_query(self, query):
+        return SearchQuery(query.to_websearch(), search_type="websearch", config=self.config)
+
+    def match(self, entries, query):
+        return entries.filter(document=self.search_query(query))
+
+    def by_relevance(self, entries, query):
+        rank = SearchRank(F("document"), self.search_query(query))
+        return entries.annotate(rank=rank).order_by("-rank", "-last_update", "pk")
+
+    def snippets(self, trial_ids, query):
+        search_query = self.search_query(query)
+        headlines = {
+            f"snippet_{part}": SearchHeadline(
+                field,
+                search_query,
+                config=self.config,
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_fragments=2,
+                max_words=24,
+                min_words=12,
+                fragment_delimiter=" … ",
+            )
+            for part, field in SNIPPET_PARTS.items()
+        }
+        rows = Trial.objects.filter(pk__in=trial_ids).annotate(**headlines).values_list("pk", *headlines)
+        return {pk: _first_marked(texts) for pk, *texts in rows}
+
+
+class SqliteBackend:
+    table = "trials_search_fts"
+    columns = list(Document.WEIGHTS)
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table}")
+
+    def write(self, documents, removed=()):
+        names = ", ".join(self.columns)
+        marks = ", ".join(["%s"] * len(self.columns))
+        rows = [[pk] + [text for _, text in doc.parts()] for pk, doc in documents.items()]
+        with connection.cursor() as cursor:
+            cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [[pk] for pk in removed])
+            cursor.executemany(f"INSERT INTO {self.table} (rowid, {names}) VALUES (%s, {marks})", rows)
+
+    def match(self, entries, query):
+        return entries.filter(text__query__match=query.to_fts5())
+
+    def by_relevance(self, entries, query):
+        return entries.order_by("text__rank", "-last_update", "pk")
+
+    def snippets(self, trial_ids, query):
+        if not trial_ids:
+            return {}
+        cuts = ", ".join(
+            f"snippet({self.table}, {self.columns.index(part)}, %s, %s, ' … ', 24)" for part in SNIPPET_PARTS
+        )
+        ids = ", ".join(["%s"] * len(trial_ids))
+        sql = f"SELECT rowid, {cuts} FROM {self.table} WHERE {self.table} MATCH %s AND rowid IN ({ids})"
+        params = [MARK_START, MARK_END] * len(SNIPPET_PARTS) + [query.to_fts5(), *trial_ids]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {pk: _first_marked(texts) for pk, *texts in cursor.fetchall()}
+
+
+def _first_marked(texts):
+    """The first snippet that shows a matching word, or "" (the match was in a title or a list)."""
+    return next((text for text in texts if text and MARK_START in text), "")
+
+
+def backend():
+    return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()

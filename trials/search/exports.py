@@ -1,0 +1,84 @@
+"""The current search's matches as CSV rows and API v2 studies, read a chunk at a time for streaming."""
+
+import json
+
+from trials.models import Trial
+from trials.registry import study_json
+
+EXPORT_LIMIT = 10_000
+CHUNK_SIZE = 200
+CSV_HEADER = [
+    "NCT ID",
+    "Title",
+    "Status",
+    "Phase",
+    "Study type",
+    "Conditions",
+    "Interventions",
+    "Lead sponsor",
+    "Enrollment",
+    "Start date",
+    "Completion date",
+    "Last updated",
+    "Results posted",
+    "Countries",
+    "URL",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def matching_ids(filterset):
+    """(ids of the first EXPORT_LIMIT matches in the search's order, whether more matched)."""
+    ids = list(filterset.qs.values_list("pk", flat=True)[: EXPORT_LIMIT + 1])
+    return ids[:EXPORT_LIMIT], len(ids) > EXPORT_LIMIT
+
+
+def _chunks(ids, queryset):
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[start : start + CHUNK_SIZE]
+        trials = queryset.in_bulk(chunk)
+        yield [trials[pk] for pk in chunk if pk in trials]
+
+
+def safe_cell(value):
+    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ gets a leading '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_rows(ids, absolute_url):
+    """The header, then one row per trial; absolute_url turns a path into a full address."""
+    yield CSV_HEADER
+    queryset = Trial.objects.for_list().prefetch_related("interventions", "locations")
+    for trials in _chunks(ids, queryset):
+        for trial in trials:
+            row = [
+                trial.nct_id,
+                trial.brief_title,
+                trial.get_overall_status_display(),
+                trial.get_phase_display(),
+                trial.get_study_type_display(),
+                "; ".join(condition.name for condition in trial.ordered_conditions),
+                "; ".join(intervention.name for intervention in trial.interventions.all()),
+                trial.lead_sponsor.name,
+                trial.enrollment_count,
+                trial.start_date,
+                trial.completion_date,
+                trial.last_update_posted_date,
+                "yes" if trial.has_results else "no",
+                "; ".join(sorted({location.country for location in trial.locations.all() if location.country})),
+                absolute_url(trial.get_absolute_url()),
+            ]
+            yield [safe_cell(value) for value in row]
+
+
+def json_chunks(ids, total, capped):
+    """An API v2 page, {"studies": [...], "totalCount": N}, as pieces of text."""
+    yield '{"studies": ['
+    first = True
+    for trials in _chunks(ids, Trial.objects.for_export()):
+        for trial in trials:
+            yield ("" if first else ",\n") + json.dumps(study_json(trial), ensure_ascii=False)
+            first = False
+    note = f', "note": "Only the first {len(ids)} of {total} matches are included."' if capped else ""
+    yield f'], "totalCount": {total}{note}}}\n'

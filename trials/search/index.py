@@ -1,0 +1,77 @@
+"""Keeps the search index (SearchEntry rows and the database's text index) in step with the trials.
+
+Called by the importer for every batch it writes, by the admin after a save, and by
+`manage.py rebuild_search_index` for everything.
+"""
+
+from django.core.cache import cache
+from django.db import transaction
+
+from trials.models import SearchEntry, Trial
+
+from .backends import backend
+from .documents import documents_for
+
+BATCH_SIZE = 1000
+# Figures drawn from the whole index and cached by the pages that show them.
+HOME_CACHE_KEY = "home:figures"
+VOCABULARY_CACHE_KEY = "search:vocabulary"
+
+ENTRY_FIELDS = {  # SearchEntry field: Trial field it copies
+    "status": "overall_status",
+    "phase": "phase",
+    "study_type": "study_type",
+    "lead_sponsor_id": "lead_sponsor_id",
+    "sponsor_class": "lead_sponsor__agency_class",
+    "has_results": "has_results",
+    "sex": "sex",
+    "healthy_volunteers": "healthy_volunteers",
+    "minimum_age_years": "minimum_age_years",
+    "maximum_age_years": "maximum_age_years",
+    "start_date": "start_date",
+    "last_update": "last_update_posted_date",
+    "enrollment": "enrollment_count",
+}
+
+
+def update(trial_ids):
+    """Rewrite the entries and text of these trials (ids of trials that no longer exist are dropped)."""
+    trial_ids = list(trial_ids)
+    for start in range(0, len(trial_ids), BATCH_SIZE):
+        _update_batch(trial_ids[start : start + BATCH_SIZE])
+
+
+@transaction.atomic
+def _update_batch(trial_ids):
+    rows = Trial.objects.filter(pk__in=trial_ids).values("pk", "brief_title", *ENTRY_FIELDS.values())
+    entries = [
+        SearchEntry(
+            trial_id=row["pk"],
+            title=row["brief_title"].lower()[:500],
+            **{name: row[source] for name, source in ENTRY_FIELDS.items()},
+        )
+        for row in rows
+    ]
+    SearchEntry.objects.filter(trial_id__in=trial_ids).delete()
+    SearchEntry.objects.bulk_create(entries)
+    backend().write(documents_for(trial_ids), removed=trial_ids)
+    forget_cached_figures()
+
+
+def forget_cached_figures():
+    """Counts shown from the cache (home page, spelling vocabulary) are stale once the index changes."""
+    cache.delete_many([HOME_CACHE_KEY, VOCABULARY_CACHE_KEY])
+
+
+def update_missing():
+    """Index the trials that have no entry yet (e.g. stored before search existed)."""
+    update(Trial.objects.filter(search_entry__isnull=True).values_list("pk", flat=True))
+
+
+def rebuild():
+    """Index every trial again; returns how many."""
+    SearchEntry.objects.all().delete()
+    backend().clear()
+    trial_ids = list(Trial.objects.values_list("pk", flat=True))
+    update(trial_ids)
+    return len(trial_ids)

@@ -1,0 +1,114 @@
+"""One search, run: the page of trials in order, facet counts, snippets, and what to try when nothing matched."""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from trials.eligibility import unescape_markdown
+from trials.models import Condition, Intervention, Location, Trial
+
+from .backends import MARK_END, MARK_START, backend
+from .facets import facet_counts
+from .index import VOCABULARY_CACHE_KEY
+
+PAGE_SIZE = 20
+MAX_RESULTS = 10_000  # pages go this deep; past it, people narrow the search
+VOCABULARY_CACHE_SECONDS = 3600
+SPELLING_WORD_RE = re.compile(r"[^\W\d_]{4,}")
+MARKUP_RE = re.compile(r"\*\*|__|^[#>]+ ?", re.MULTILINE)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the count (the facet query already has it) instead of asking the database again."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = min(count, MAX_RESULTS)
+
+
+@dataclass
+class Results:
+    total: int
+    page: object
+    facets: object
+    respelt: str = ""  # the query with misspelt words replaced by known ones, when nothing matched
+    loosen: list = field(default_factory=list)  # (parameter, its label, trials without it) when nothing matched
+
+    @property
+    def capped(self):
+        return self.total > MAX_RESULTS
+
+
+def search(filterset, page_number):
+    """Run the search a bound TrialFilter describes and return page `page_number` (forgiving: 1 or the last)."""
+    facets = facet_counts(filterset)
+    ids_in_order = filterset.qs.values_list("pk", flat=True)
+    page = CountedPaginator(ids_in_order, PAGE_SIZE, facets.total).get_page(page_number)
+    ids = list(page.object_list)
+    trials = Trial.objects.for_list().in_bulk(ids)
+    page.object_list = [trials[pk] for pk in ids if pk in trials]
+    query = filterset.text_query()
+    _add_countries_and_snippets(page.object_list, query)
+    results = Results(total=facets.total, page=page, facets=facets)
+    if not facets.total:
+        results.respelt = respelt(filterset.cleaned("q"), query.words()) if query else ""
+        results.loosen = loosen(filterset)
+    return results
+
+
+def loosen(filterset):
+    """For each parameter in use, how many trials match without it (those that would give some)."""
+    options = []
+    for name in filterset.active_parameters():
+        count = filterset.filtered(without=name).count()
+        if count:
+            options.append((name, filterset.form[name].label, count))
+    return options
+
+
+def _add_countries_and_snippets(trials, query):
+    """Set trial.countries (sorted) and trial.snippet (safe HTML, or "") on a page of trials, in two queries."""
+    countries = {}
+    rows = Location.objects.filter(trial__in=trials).exclude(country="").values_list("trial_id", "country")
+    for trial_id, country in rows.distinct():
+        countries.setdefault(trial_id, set()).add(country)
+    snippets = backend().snippets([trial.pk for trial in trials], query) if query and trials else {}
+    for trial in trials:
+        trial.countries = sorted(countries.get(trial.pk, ()))
+        trial.snippet = highlight(snippets[trial.pk]) if snippets.get(trial.pk) else ""
+
+
+def highlight(snippet):
+    """A snippet as safe HTML: registry text escaped, its markdown marks dropped, matches in <mark>."""
+    text = escape(MARKUP_RE.sub("", unescape_markdown(snippet)))
+    return mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def vocabulary():
+    """Words of condition and intervention names (cached): what a misspelt query is compared with."""
+    words = cache.get(VOCABULARY_CACHE_KEY)
+    if words is None:
+        names = list(Condition.objects.values_list("name", flat=True))
+        names += Intervention.objects.order_by().values_list("name", flat=True).distinct()
+        words = sorted({word.lower() for name in names for word in SPELLING_WORD_RE.findall(name)})
+        cache.set(VOCABULARY_CACHE_KEY, words, VOCABULARY_CACHE_SECONDS)
+    return words
+
+
+def respelt(text, words):
+    """`text` with each word that is no known name word replaced by the closest one; "" if none is close."""
+    known = vocabulary()
+    known_set = set(known)
+    changed = text
+    for word in words:
+        if word in known_set or not SPELLING_WORD_RE.fullmatch(word):
+            continue
+        close = difflib.get_close_matches(word, known, n=1, cutoff=0.75)
+        if close:
+            changed = re.sub(rf"\b{re.escape(word)}\b", close[0], changed, flags=re.IGNORECASE)
+    return changed if changed != text else ""
