@@ -30,6 +30,12 @@ def import_paths(*paths):
 
 
 @pytest.fixture
+def all_samples(db):
+    """Every bundled sample record, imported for this test."""
+    assert import_paths(SAMPLE_DIR).failures == []
+
+
+@pytest.fixture
 def seed_study():
     """The seed record as a fresh dict, safe to change in a test."""
     return copy.deepcopy(load_json(SEED_PATH))

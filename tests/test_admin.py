@@ -4,8 +4,6 @@ import pytest
 
 from trials.models import Trial
 
-from .conftest import SAMPLE_DIR, import_paths
-
 pytestmark = pytest.mark.django_db
 
 
@@ -14,11 +12,6 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", password=None)
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def all_samples(db):
-    assert import_paths(SAMPLE_DIR).failures == []
 
 
 def test_the_trial_changelist_lists_and_searches_trials(staff_client, all_samples, django_assert_max_num_queries):

@@ -5,14 +5,7 @@ from django.utils.html import escape
 
 from trials.models import Condition, Investigator, Sponsor, Trial
 
-from .conftest import SAMPLE_DIR, import_paths
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def all_samples(db):
-    assert import_paths(SAMPLE_DIR).failures == []
 
 
 def test_a_sponsor_page_lists_trials_led_and_collaborated_on_with_counts_by_status(client, all_samples):

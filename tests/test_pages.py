@@ -4,14 +4,7 @@ import pytest
 
 from trials.models import Trial
 
-from .conftest import SAMPLE_DIR, import_paths
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def all_samples(db):
-    assert import_paths(SAMPLE_DIR).failures == []
 
 
 def test_the_list_shows_twenty_trials_a_page_newest_update_first(client, all_samples, django_assert_max_num_queries):

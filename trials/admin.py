@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, URLField
 
 from . import models
+from .search import index as search_index
 
 # Registry links are https; a link typed without a scheme gets https:// (Django 6's default too).
 URL_FIELDS = {URLField: {"assume_scheme": "https"}}
@@ -91,6 +92,10 @@ class TrialAdmin(admin.ModelAdmin):
         SecondaryIdentifierInline,
         ReferenceInline,
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        search_index.update([form.instance.pk])  # after the inlines: conditions and interventions are searched
 
 
 class LocationContactInline(OrderedInline):

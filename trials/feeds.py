@@ -1,18 +1,36 @@
 """RSS of a search's newest and last-updated trials: /trials/feed/?<the search's parameters>."""
 
+import re
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Rss201rev2Feed
 
 from .models import Trial
 from .views.search import trial_filter
 
 FEED_SIZE = 50
+NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(values):
+    return {key: NOT_XML_RE.sub("", value) if isinstance(value, str) else value for key, value in values.items()}
+
+
+class XmlSafeRssFeed(Rss201rev2Feed):
+    """RSS that drops the control characters XML 1.0 cannot carry (typed in a search, or in registry text)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **_xml_safe(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **_xml_safe(kwargs))
 
 
 class SearchFeed(Feed):
+    feed_type = XmlSafeRssFeed
     description_template = "trials/feed_item.html"
 
     def get_object(self, request):
