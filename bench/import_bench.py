@@ -20,9 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from report import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
 def measure(rounds):
@@ -93,8 +94,6 @@ def main():
         ("re-import, all unchanged (studies/s)", "unchanged"),
     ]
     lines = [
-        "# Benchmarks",
-        "",
         "## Import (`bench/import_bench.py`)",
         "",
         f"{sqlite['studies']} bundled sample studies (data/sample/) imported into an emptied database, "
@@ -109,7 +108,7 @@ def main():
     lines += ["", "Target (foundation issue): at least 300 studies/s on SQLite for a fresh import.", ""]
     table = "\n".join(lines)
     print(table)
-    RESULTS.write_text(table, encoding="utf-8")
+    write_section("import", table)
 
 
 if __name__ == "__main__":

@@ -76,18 +76,27 @@ class TrialFilter(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         help_text='Words must all appear; "quoted words" as a phrase; OR for either; -word to exclude.',
     )
-    status = django_filters.MultipleChoiceFilter(choices=choices.Status.choices, label="Recruitment status")
-    phase = django_filters.MultipleChoiceFilter(choices=choices.Phase.single_choices(), method="filter_phase")
-    study_type = django_filters.MultipleChoiceFilter(choices=choices.StudyType.choices, label="Study type")
+    status = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=choices.Status.choices, label="Recruitment status"
+    )
+    phase = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=choices.Phase.single_choices(), method="filter_phase"
+    )
+    study_type = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=choices.StudyType.choices, label="Study type"
+    )
     condition = TextValuesFilter(method="filter_condition", label="Condition", help_text="Its exact name.")
     intervention_type = django_filters.MultipleChoiceFilter(
+        distinct=False,
         choices=choices.InterventionType.choices,
         method="filter_intervention_type",
         label="Intervention type",
         widget=forms.CheckboxSelectMultiple,
     )
     sponsor = TextValuesFilter(method="filter_sponsor", label="Sponsor", help_text="Lead or collaborator, exact name.")
-    sponsor_class = django_filters.MultipleChoiceFilter(choices=choices.AgencyClass.choices, label="Lead sponsor type")
+    sponsor_class = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=choices.AgencyClass.choices, label="Lead sponsor type"
+    )
     sex = django_filters.ChoiceFilter(
         choices=choices.Sex.choices, method="filter_sex", label="Open to", empty_label="Any sex"
     )

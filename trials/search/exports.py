@@ -2,8 +2,11 @@
 
 import json
 
+from trials.filters import SORTS
 from trials.models import Trial
 from trials.registry import study_json
+
+from .backends import backend
 
 EXPORT_LIMIT = 10_000
 CHUNK_SIZE = 200
@@ -28,8 +31,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def matching_ids(filterset):
-    """(ids of the first EXPORT_LIMIT matches in the search's order, whether more matched)."""
-    ids = list(filterset.qs.values_list("pk", flat=True)[: EXPORT_LIMIT + 1])
+    """(ids of the first EXPORT_LIMIT matches in the search's order, whether more matched).
+
+    Where best-match order is bounded (PostgreSQL, see backends), exports list by last update, so they hold every match.
+    """
+    entries = filterset.qs
+    if filterset.sort() == "relevance" and backend().rank_limit:
+        entries = filterset.filtered().order_by(*SORTS["updated"][1])
+    ids = list(entries.values_list("pk", flat=True)[: EXPORT_LIMIT + 1])
     return ids[:EXPORT_LIMIT], len(ids) > EXPORT_LIMIT
 
 

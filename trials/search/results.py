@@ -28,7 +28,7 @@ class CountedPaginator(Paginator):
 
     def __init__(self, object_list, per_page, count):
         super().__init__(object_list, per_page)
-        self.count = min(count, MAX_RESULTS)
+        self.count = count
 
 
 @dataclass
@@ -36,25 +36,29 @@ class Results:
     total: int
     page: object
     facets: object
+    listed: int = 0  # how many of the matches can be paged through: all, or the first MAX_RESULTS / ranked ones
     respelt: str = ""  # the query with misspelt words replaced by known ones, when nothing matched
     loosen: list = field(default_factory=list)  # (parameter, its label, trials without it) when nothing matched
 
     @property
     def capped(self):
-        return self.total > MAX_RESULTS
+        return self.total > self.listed
 
 
 def search(filterset, page_number):
     """Run the search a bound TrialFilter describes and return page `page_number` (forgiving: 1 or the last)."""
     facets = facet_counts(filterset)
+    listed = min(facets.total, MAX_RESULTS)
+    if filterset.sort() == "relevance" and backend().rank_limit:
+        listed = min(listed, backend().rank_limit)
     ids_in_order = filterset.qs.values_list("pk", flat=True)
-    page = CountedPaginator(ids_in_order, PAGE_SIZE, facets.total).get_page(page_number)
+    page = CountedPaginator(ids_in_order, PAGE_SIZE, listed).get_page(page_number)
     ids = list(page.object_list)
     trials = Trial.objects.for_list().in_bulk(ids)
     page.object_list = [trials[pk] for pk in ids if pk in trials]
     query = filterset.text_query()
     _add_countries_and_snippets(page.object_list, query)
-    results = Results(total=facets.total, page=page, facets=facets)
+    results = Results(total=facets.total, page=page, facets=facets, listed=listed)
     if not facets.total:
         results.respelt = respelt(filterset.cleaned("q"), query.words()) if query else ""
         results.loosen = loosen(filterset)
