@@ -545,3 +545,13 @@ def test_the_feed_drops_characters_xml_cannot_carry(client, samples, db):
     response = client.get("/trials/feed/", {"q": "bell\x1fpain"})
     assert response.status_code == 200
     assert "Trials matching “bellpain”" in response.content.decode()
+
+
+def test_rebuilding_the_index_finds_the_same_trials(client, samples, db):
+    from django.core.management import call_command
+
+    before = exported(client, {"q": "pain", "sort": "updated"})
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert out.getvalue() == f"{len(RECORDS)} trials indexed.\n"
+    assert exported(client, {"q": "pain", "sort": "updated"}) == before and before
