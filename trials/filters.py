@@ -27,6 +27,14 @@ SORTS = {  # sort parameter -> (label, SearchEntry ordering); relevance comes fr
 YES_NO = [("true", "Yes"), ("false", "No")]
 
 
+def _named(texts):
+    """Rows whose name is one of the texts (any case) or whose slug is one of them."""
+    matching = Q()
+    for text in texts:
+        matching |= Q(name__iexact=text) | Q(slug=text)
+    return matching
+
+
 def date_filter(field_name, lookup_expr, label):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     return django_filters.DateFilter(
@@ -140,20 +148,14 @@ class TrialFilter(django_filters.FilterSet):
         return entries.filter(phase__in={stored for phase in value for stored in choices.Phase.including(phase)})
 
     def filter_condition(self, entries, name, value):
-        matching = Q()
-        for text in value:
-            matching |= Q(name__iexact=text) | Q(slug=text)
-        conditions = Condition.objects.filter(matching)
+        conditions = Condition.objects.filter(_named(value))
         return entries.filter(trial_id__in=TrialCondition.objects.filter(condition__in=conditions).values("trial_id"))
 
     def filter_intervention_type(self, entries, name, value):
         return entries.filter(trial_id__in=Intervention.objects.filter(type__in=value).values("trial_id"))
 
     def filter_sponsor(self, entries, name, value):
-        matching = Q()
-        for text in value:
-            matching |= Q(name__iexact=text) | Q(slug=text)
-        sponsors = Sponsor.objects.filter(matching)
+        sponsors = Sponsor.objects.filter(_named(value))
         collaborating = Collaboration.objects.filter(sponsor__in=sponsors).values("trial_id")
         return entries.filter(Q(lead_sponsor__in=sponsors) | Q(trial_id__in=collaborating))
 
