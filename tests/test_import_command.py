@@ -210,7 +210,7 @@ def test_a_failed_update_keeps_the_stored_version_whole(tmp_path, seed_study):
     path = tmp_path / "dup.json"
     path.write_text(json.dumps(seed_study), encoding="utf-8")
     status, _, err = run_import(path)
-    assert status == 1 and "is used by two groups" in err
+    assert status == 1 and "Two study groups are labelled" in err
     assert snapshot() == before
 
 

@@ -18,7 +18,7 @@ def make_trial(db):
         fields = {
             "nct_id": "NCT00000001",
             "brief_title": "A test trial",
-            "overall_status": "RECRUITING",
+            "overall_status": "COMPLETED",
             "study_type": "INTERVENTIONAL",
             "lead_sponsor": sponsor,
             **overrides,

@@ -186,7 +186,7 @@ ARMS = "armsInterventionsModule"
     [
         ("statusModule.overallStatus", "MAYBE", "statusModule.overallStatus", "unknown value 'MAYBE'"),
         ("identificationModule.nctId", DELETE, "identificationModule.nctId", "missing"),
-        ("identificationModule.nctId", "NCT123", "identificationModule.nctId", "not an NCT ID"),
+        ("identificationModule.nctId", "NCT123", "identificationModule.nctId", "An NCT ID is NCT followed by 8 digits"),
         ("eligibilityModule.minimumAge", "80 Years", "eligibilityModule.maximumAge", "below the minimum age"),
         ("eligibilityModule.minimumAge", "adult", "eligibilityModule.minimumAge", "is not an age"),
         ("designModule.enrollmentInfo.count", -5, "designModule.enrollmentInfo.count", "0 or more"),

@@ -252,3 +252,11 @@ class ReferenceType(models.TextChoices):
     BACKGROUND = "BACKGROUND", "Background"
     RESULT = "RESULT", "Result"
     DERIVED = "DERIVED", "Derived"
+
+
+class Publication(models.TextChoices):
+    """Where a record is in the portal's review workflow (not a registry field)."""
+
+    DRAFT = "DRAFT", "Draft"
+    IN_REVIEW = "IN_REVIEW", "In review"
+    PUBLISHED = "PUBLISHED", "Published"

@@ -103,6 +103,24 @@ def parse_criteria(text, max_level=3):
     return items
 
 
+SECTION_HEADINGS = {CriterionKind.INCLUSION: "Inclusion Criteria:", CriterionKind.EXCLUSION: "Exclusion Criteria:"}
+
+
+def criteria_text(items):
+    """Items (kind, level, text) written back as criteria text that parse_criteria() reads as the same items.
+
+    General items come first as they were, then each inclusion or exclusion run under its heading;
+    a nested item is a bullet indented two spaces per level.
+    """
+    lines, kind = [], CriterionKind.GENERAL
+    for item in items:
+        if item.kind != kind:
+            kind = item.kind
+            lines += ["", SECTION_HEADINGS.get(kind, ""), ""]
+        lines.append(f"{'  ' * item.level}* {' '.join(item.text.split())}")
+    return "\n".join(lines).strip()
+
+
 def describe_ages(minimum, maximum):
     """ "18 Years", "70 Years" -> "18 to 70 years"; no maximum -> "18 years and older"."""
     minimum, maximum = (minimum or "").lower(), (maximum or "").lower()

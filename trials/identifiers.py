@@ -3,6 +3,13 @@
 import re
 from urllib.parse import quote
 
+from django.core.validators import RegexValidator
+
+NCT_ID_REGEX = r"^NCT[0-9]{8}$"
+validate_nct_id = RegexValidator(
+    NCT_ID_REGEX, "An NCT ID is NCT followed by 8 digits, e.g. NCT01234567.", code="nct_id_format"
+)
+
 REGISTRIES = [
     # (name, pattern of the identifier, URL of its record)
     ("ClinicalTrials.gov", re.compile(r"^NCT\d{8}$"), "https://clinicaltrials.gov/study/{id}"),

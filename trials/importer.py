@@ -173,7 +173,7 @@ class Importer:
     def flush(self):
         """Write the pending studies: unchanged ones are counted and skipped."""
         pending, self.pending = self.pending, {}
-        stored = Trial.objects.in_bulk(list(pending), field_name="nct_id")
+        stored = {trial.nct_id: trial for trial in Trial.objects.registered().filter(nct_id__in=list(pending))}
         batch = []
         for nct_id, (item, data) in pending.items():
             trial = stored.get(nct_id)

@@ -12,11 +12,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
-from . import choices
-from .eligibility import age_in_years, describe_ages, nest_criteria, unescape_markdown
-
-NCT_ID_REGEX = r"^NCT[0-9]{8}$"
+from . import choices, rules
+from .eligibility import describe_ages, nest_criteria, unescape_markdown
+from .identifiers import NCT_ID_REGEX, validate_nct_id
 
 
 def unique_slugs(model, texts, max_length=200):
@@ -112,6 +112,19 @@ class Investigator(models.Model):
         return reverse("trials:investigator", args=[self.pk])
 
 
+class VersionRecord(models.Model):
+    """What each version (historical record) of a trial keeps beyond its own row: the whole protocol section.
+
+    The protocol section holds the related rows too (groups, sites, criteria...), so a version
+    is the complete record as it was, and two versions compare section by section.
+    """
+
+    record = models.JSONField(default=dict, help_text="The API v2 protocolSection of this version.")
+
+    class Meta:
+        abstract = True
+
+
 def _section_prefetches(section):
     """What each record page shows beyond the trial row: one query per related table it reads.
 
@@ -129,7 +142,12 @@ def _section_prefetches(section):
             "keywords",
             "outcomes",
             "references",
-            models.Prefetch("related_links", RelatedTrial.objects.select_related("related")),
+            models.Prefetch(
+                "related_links",
+                RelatedTrial.objects.filter(related__publication=choices.Publication.PUBLISHED).select_related(
+                    "related"
+                ),
+            ),
         ],
         "design": [interventions],
         "groups": ["arm_groups", interventions],
@@ -149,6 +167,14 @@ def _section_prefetches(section):
 
 
 class TrialQuerySet(models.QuerySet):
+    def published(self):
+        """What the public sees: published trials (never a draft, a trial in review or a pending revision)."""
+        return self.filter(publication=choices.Publication.PUBLISHED)
+
+    def registered(self):
+        """One row per NCT ID: every trial except the pending revisions staff are editing."""
+        return self.filter(revision_of__isnull=True)
+
     def for_list(self):
         """Rows for a list of trials: the lead sponsor joined, conditions in one extra query.
 
@@ -191,7 +217,7 @@ class Trial(models.Model):
     """One registered study, keyed by its NCT ID."""
 
     # Identification
-    nct_id = models.CharField("NCT ID", max_length=11, unique=True)
+    nct_id = models.CharField("NCT ID", max_length=11, validators=[validate_nct_id])
     nct_id_aliases = models.JSONField("earlier NCT IDs", default=list, blank=True)
     org_study_id = models.CharField("organisation's study ID", max_length=200, blank=True)
     org_study_id_type = models.CharField(max_length=10, choices=choices.OrgStudyIdType, blank=True)
@@ -303,14 +329,44 @@ class Trial(models.Model):
     # registry's sections we do not model (results, derived, documents) come out unchanged.
     source_record = models.JSONField(default=dict, blank=True, editable=False)
 
+    # Review workflow (trials/workflow.py): only published trials are public. Editing a published
+    # trial edits a pending revision (a copy with revision_of set) until a reviewer publishes it.
+    publication = models.CharField(
+        "published state",
+        max_length=10,
+        choices=choices.Publication,
+        default=choices.Publication.DRAFT,
+        db_index=True,
+    )
+    revision_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="revision",
+        help_text="The published trial this is a pending revision of.",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TrialQuerySet.as_manager()
+    # Versions are written by trials.history once the related rows are saved too, never on save()
+    # of the row alone (which would miss the inlines and the importer's related rows).
+    history = HistoricalRecords(excluded_fields=["source_record", "created_at", "updated_at"], bases=[VersionRecord])
+    skip_history_when_saving = True
 
     class Meta:
         ordering = ["-last_update_posted_date", "nct_id"]
+        permissions = [("publish_trial", "Can publish and unpublish trials")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["nct_id"],
+                condition=Q(revision_of__isnull=True),
+                name="trial_nct_id_unique",
+                violation_error_message="Another trial already has this NCT ID.",
+            ),
             models.CheckConstraint(condition=Q(nct_id__regex=NCT_ID_REGEX), name="trial_nct_id_format"),
             models.CheckConstraint(
                 condition=Q(enrollment_count__isnull=True) | Q(enrollment_count__gte=0),
@@ -396,25 +452,8 @@ class Trial(models.Model):
         return sections
 
     def clean(self):
-        errors = {}
-        try:
-            self.minimum_age_years = age_in_years(self.minimum_age)
-        except ValueError as exc:
-            errors["minimum_age"] = str(exc)
-        try:
-            self.maximum_age_years = age_in_years(self.maximum_age)
-        except ValueError as exc:
-            errors["maximum_age"] = str(exc)
-        if (
-            not errors
-            and self.minimum_age_years is not None
-            and self.maximum_age_years is not None
-            and self.minimum_age_years > self.maximum_age_years
-        ):
-            errors["maximum_age"] = (
-                f"The maximum age ({self.maximum_age}) is below the minimum age ({self.minimum_age})."
-            )
-        if errors:
+        """The record rules on the trial's own fields (trials/rules.py); the importer applies the same."""
+        if errors := rules.trial_errors(self):
             raise ValidationError(errors)
 
 

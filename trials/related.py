@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 
 from django.db import transaction
 
+from .choices import Publication
 from .models import Intervention, RelatedTrial, Trial, TrialCondition
 
 LIMIT = 5
@@ -31,11 +32,13 @@ def _title_words(title):
 def _features():
     """Per trial: its condition names, intervention names and title words; and the inverted index of each."""
     features = defaultdict(lambda: {"condition": set(), "intervention": set(), "word": set()})
-    for trial_id, name in TrialCondition.objects.values_list("trial_id", "condition__name"):
+    published = {"trial__publication": Publication.PUBLISHED}
+    for trial_id, name in TrialCondition.objects.filter(**published).values_list("trial_id", "condition__name"):
         features[trial_id]["condition"].add(name)
-    for trial_id, name in Intervention.objects.exclude(name__iexact="placebo").values_list("trial_id", "name"):
+    interventions = Intervention.objects.filter(**published).exclude(name__iexact="placebo")
+    for trial_id, name in interventions.values_list("trial_id", "name"):
         features[trial_id]["intervention"].add(name)
-    for trial_id, title in Trial.objects.values_list("id", "brief_title"):
+    for trial_id, title in Trial.objects.published().values_list("id", "brief_title"):
         features[trial_id]["word"] = _title_words(title)
     postings = defaultdict(list)
     for trial_id, kinds in features.items():
@@ -63,7 +66,7 @@ def related_for(trial_id, features, postings, nct_ids):
 def refresh_related():
     """Rebuild every trial's related list; returns how many links were written."""
     features, postings = _features()
-    nct_ids = dict(Trial.objects.values_list("id", "nct_id"))
+    nct_ids = dict(Trial.objects.published().values_list("id", "nct_id"))
     links = [
         RelatedTrial(trial_id=trial_id, related_id=other, reason=reason, position=i)
         for trial_id in nct_ids

@@ -8,7 +8,7 @@ class TrialSitemap(Sitemap):
     limit = 10000
 
     def items(self):
-        return Trial.objects.only("nct_id", "last_update_posted_date").order_by("nct_id")
+        return Trial.objects.published().only("nct_id", "last_update_posted_date").order_by("nct_id")
 
     def lastmod(self, trial):
         return trial.last_update_posted_date

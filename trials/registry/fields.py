@@ -9,9 +9,10 @@ import datetime
 import re
 
 from trials import choices
+from trials.identifiers import validate_nct_id
 from trials.models import Trial
 
-NCT_ID_RE = re.compile(r"^NCT\d{8}$")
+NCT_ID_RE = validate_nct_id.regex
 PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 DATE_PRECISIONS = (choices.DatePrecision.DAY, choices.DatePrecision.MONTH, choices.DatePrecision.YEAR)
 DATE_FORMATS = {choices.DatePrecision.YEAR: "%Y", choices.DatePrecision.MONTH: "%Y-%m"}

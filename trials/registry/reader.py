@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from trials import choices
+from trials import choices, rules
 from trials.eligibility import parse_criteria
+from trials.identifiers import validate_nct_id
 from trials.models import Trial
 
 from .fields import FIELDS, ID, NCT_ID_RE, OUTCOME_KEYS, SPONSORS, RecordError, value_at
@@ -126,10 +127,7 @@ def parse_study(study):
     if not nct_id:
         raise RecordError("identificationModule.nctId", "missing")
     if not isinstance(nct_id, str) or not NCT_ID_RE.match(nct_id):
-        raise RecordError(
-            "identificationModule.nctId",
-            f"{nct_id!r} is not an NCT ID like NCT01234567",
-        )
+        raise RecordError("identificationModule.nctId", f"{nct_id!r}: {validate_nct_id.message}")
     for required in (f for f in FIELDS if f.name in {"brief_title", "overall_status", "study_type"}):
         if value_at(protocol, required.path) in (None, ""):
             raise RecordError(required.where, "missing")
@@ -187,9 +185,9 @@ def _parse_arms(protocol, data):
     for where, _, arm in _items(protocol, (module, "armGroups"), ARM_SPEC):
         if not arm["label"]:
             raise RecordError(f"{where}.label", "missing")
-        if any(other["label"] == arm["label"] for other in data.arm_groups):
-            raise RecordError(f"{where}.label", f"the label {arm['label']!r} is used by two groups")
         data.arm_groups.append(arm)
+        if error := rules.duplicate_label_error(a["label"] for a in data.arm_groups):
+            raise RecordError(f"{where}.label", error)
     labels = {arm["label"] for arm in data.arm_groups}
     for where, item, intervention in _items(protocol, (module, "interventions"), INTERVENTION_SPEC):
         intervention["other_names"] = _texts(item, ("otherNames",), f"{where}.otherNames")
@@ -221,7 +219,7 @@ def _parse_contacts(protocol, data):
 
 
 def _check_rules(data):
-    """Trial.clean() on the imported values: the admin's rules, and the ages in years it derives."""
+    """The admin's record rules (trials/rules.py) on the imported values, and the ages in years they derive."""
     trial = Trial(**data.fields)
     try:
         trial.clean()
@@ -229,5 +227,8 @@ def _check_rules(data):
         name, messages = next(iter(exc.message_dict.items()))
         path = next((f.where for f in FIELDS if f.name == name), name)
         raise RecordError(path, messages[0]) from None
+    contacts = len(data.central_contacts) + sum(len(site_contacts) for _, site_contacts in data.locations)
+    if error := rules.contact_error(trial.overall_status, contacts):
+        raise RecordError("contactsLocationsModule.centralContacts", error)
     data.fields["minimum_age_years"] = trial.minimum_age_years
     data.fields["maximum_age_years"] = trial.maximum_age_years

@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from trials import history
+from trials.choices import Publication
 from trials.models import (
     ArmGroup,
     CentralContact,
@@ -88,12 +90,14 @@ CHILD_MODELS = [
 
 
 @transaction.atomic
-def save_studies(batch, shared):
+def save_studies(batch, shared, user=None, reason="Imported"):
     """Write a batch of (StudyData, stored Trial or None) pairs: one INSERT per table for the whole batch.
 
     Stored trials are updated in place and their related rows replaced, so a re-import
-    leaves nothing stale. NCT IDs must be distinct within a batch. All or nothing: the
-    caller retries study by study when a batch fails.
+    leaves nothing stale; a new trial is published (imported records are public) unless
+    the data says otherwise. Each trial gets a version in its history, by `user` for
+    `reason`. NCT IDs must be distinct within a batch. All or nothing: the caller
+    retries study by study when a batch fails.
     """
     shared.prepare([data for data, _ in batch])
     stored = [trial for _, trial in batch if trial is not None]
@@ -101,7 +105,7 @@ def save_studies(batch, shared):
         model.objects.filter(trial__in=stored).delete()
     trials = []
     for data, trial in batch:
-        trial = trial or Trial()
+        trial = trial or Trial(publication=Publication.PUBLISHED)
         for name, value in data.fields.items():
             setattr(trial, name, value)
         trial.source_record = data.record
@@ -110,7 +114,7 @@ def save_studies(batch, shared):
         if trial.pk:
             trial.save()
         trials.append(trial)
-    Trial.objects.bulk_create([trial for trial in trials if trial.pk is None])
+    created = Trial.objects.bulk_create([trial for trial in trials if trial.pk is None])
 
     pairs = [(trial, data) for trial, (data, _) in zip(trials, batch, strict=True)]
     Collaboration.objects.bulk_create(
@@ -179,4 +183,6 @@ def save_studies(batch, shared):
         Reference(trial=trial, position=i, **r) for trial, data in pairs for i, r in enumerate(data.references)
     )
     search_index.update([trial.pk for trial in trials])
+    records = [data.record.get("protocolSection", {}) for data, _ in batch]
+    history.record_versions(trials, records, user, reason, created=set(created))
     return trials

@@ -1,6 +1,9 @@
 """The current search's matches as CSV rows and API v2 studies, read a chunk at a time for streaming."""
 
+import csv
 import json
+
+from django.http import StreamingHttpResponse
 
 from trials.filters import SORTS
 from trials.models import Trial
@@ -91,3 +94,26 @@ def json_chunks(ids, total, capped):
             first = False
     note = f', "note": "Only the first {len(ids)} of {total} matches are included."' if capped else ""
     yield f'], "totalCount": {total}{note}}}\n'
+
+
+class Echo:
+    """A file-like object for csv.writer that hands each row back instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+def csv_response(ids, absolute_url, filename="trials.csv"):
+    """These trials as a streamed CSV download (also the admin's "export selected")."""
+    writer = csv.writer(Echo())
+    rows = (writer.writerow(row) for row in csv_rows(ids, absolute_url))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def json_response(ids, total, capped, filename="trials.json"):
+    """These trials as a streamed API v2 page download (also the admin's "export selected")."""
+    response = StreamingHttpResponse(json_chunks(ids, total, capped), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

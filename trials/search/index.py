@@ -1,5 +1,8 @@
 """Keeps the search index (SearchEntry rows and the database's text index) in step with the trials.
 
+Only published trials are indexed: drafts, trials in review and pending revisions are
+never searched, counted, exported or fed, as every search surface reads the index.
+
 Called by the importer for every batch it writes, by the admin after a save, and by
 `manage.py rebuild_search_index` for everything.
 """
@@ -35,7 +38,7 @@ ENTRY_FIELDS = {  # SearchEntry field: Trial field it copies
 
 
 def update(trial_ids):
-    """Rewrite the entries and text of these trials (ids of trials that no longer exist are dropped)."""
+    """Rewrite the entries and text of these trials (ids of trials no longer published or stored are dropped)."""
     trial_ids = list(trial_ids)
     for start in range(0, len(trial_ids), BATCH_SIZE):
         _update_batch(trial_ids[start : start + BATCH_SIZE])
@@ -43,7 +46,7 @@ def update(trial_ids):
 
 @transaction.atomic
 def _update_batch(trial_ids):
-    rows = Trial.objects.filter(pk__in=trial_ids).values("pk", "brief_title", *ENTRY_FIELDS.values())
+    rows = Trial.objects.published().filter(pk__in=trial_ids).values("pk", "brief_title", *ENTRY_FIELDS.values())
     entries = [
         SearchEntry(
             trial_id=row["pk"],
@@ -54,7 +57,7 @@ def _update_batch(trial_ids):
     ]
     SearchEntry.objects.filter(trial_id__in=trial_ids).delete()
     SearchEntry.objects.bulk_create(entries)
-    backend().write(documents_for(trial_ids), removed=trial_ids)
+    backend().write(documents_for([entry.trial_id for entry in entries]), removed=trial_ids)
     forget_cached_figures()
 
 
@@ -64,14 +67,14 @@ def forget_cached_figures():
 
 
 def update_missing():
-    """Index the trials that have no entry yet (e.g. stored before search existed)."""
-    update(Trial.objects.filter(search_entry__isnull=True).values_list("pk", flat=True))
+    """Index the published trials that have no entry yet (e.g. stored before search existed)."""
+    update(Trial.objects.published().filter(search_entry__isnull=True).values_list("pk", flat=True))
 
 
 def rebuild():
     """Index every trial again; returns how many."""
     SearchEntry.objects.all().delete()
     backend().clear()
-    trial_ids = list(Trial.objects.values_list("pk", flat=True))
+    trial_ids = list(Trial.objects.published().values_list("pk", flat=True))
     update(trial_ids)
     return len(trial_ids)

@@ -4,9 +4,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
-from trials.choices import Status
+from trials.choices import Publication, Status
 from trials.models import Condition, Investigator, Sponsor, Trial
 
+# Only published trials count and are listed (drafts and revisions are staff-only).
+PUBLISHED_LEAD = Q(led_trials__publication=Publication.PUBLISHED)
+PUBLISHED_COLLABORATION = Q(collaborations__trial__publication=Publication.PUBLISHED)
 PAGE_SIZE = 20
 COLLABORATIONS_SHOWN = 100
 
@@ -20,7 +23,8 @@ def _page(request, trials):
 def sponsor_list(request):
     sponsors = (
         Sponsor.objects.annotate(
-            lead_count=Count("led_trials", distinct=True), collaborator_count=Count("collaborations", distinct=True)
+            lead_count=Count("led_trials", filter=PUBLISHED_LEAD, distinct=True),
+            collaborator_count=Count("collaborations", filter=PUBLISHED_COLLABORATION, distinct=True),
         )
         .filter(Q(lead_count__gt=0) | Q(collaborator_count__gt=0))
         .order_by("name")
@@ -31,12 +35,12 @@ def sponsor_list(request):
 
 def sponsor_detail(request, slug):
     sponsor = get_object_or_404(Sponsor, slug=slug)
-    led = Trial.objects.filter(lead_sponsor=sponsor)
+    led = Trial.objects.published().filter(lead_sponsor=sponsor)
     status_counts = [
         (Status(row["overall_status"]).label, row["count"])
         for row in led.values("overall_status").annotate(count=Count("id")).order_by("-count", "overall_status")
     ]
-    collaborated = Trial.objects.filter(collaborations__sponsor=sponsor)
+    collaborated = Trial.objects.published().filter(collaborations__sponsor=sponsor)
     context = {
         "sponsor": sponsor,
         "led_page": _page(request, led),
@@ -49,12 +53,20 @@ def sponsor_detail(request, slug):
 
 def investigator_detail(request, pk):
     investigator = get_object_or_404(Investigator, pk=pk)
-    officials = investigator.officials.select_related("trial__lead_sponsor").defer("trial__source_record")
+    officials = (
+        investigator.officials.filter(trial__publication=Publication.PUBLISHED)
+        .select_related("trial__lead_sponsor")
+        .defer("trial__source_record")
+    )
     return render(request, "trials/investigator_detail.html", {"investigator": investigator, "officials": officials})
 
 
 def condition_list(request):
-    conditions = Condition.objects.annotate(trial_count=Count("trials")).filter(trial_count__gt=0).order_by("name")
+    conditions = (
+        Condition.objects.annotate(trial_count=Count("trials", filter=Q(trials__publication=Publication.PUBLISHED)))
+        .filter(trial_count__gt=0)
+        .order_by("name")
+    )
     letters = {}
     for condition in conditions:
         letters.setdefault(condition.initial, []).append(condition)
@@ -66,5 +78,5 @@ def condition_detail(request, slug):
     return render(
         request,
         "trials/condition_detail.html",
-        {"condition": condition, "page": _page(request, condition.trials.all())},
+        {"condition": condition, "page": _page(request, Trial.objects.published().filter(conditions=condition))},
     )

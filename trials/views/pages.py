@@ -12,6 +12,7 @@ from trials.models import Condition, SearchEntry, Trial
 from trials.search.index import HOME_CACHE_KEY
 
 HOME_CACHE_SECONDS = 300
+PUBLISHED = choices.Publication.PUBLISHED
 TOP_CONDITIONS = 12
 RECENT = 6
 
@@ -24,9 +25,9 @@ def home_figures():
             trials=Count("pk"), recruiting=Count("pk", filter=Q(status=choices.Status.RECRUITING))
         )
         figures["conditions"] = list(
-            Condition.objects.annotate(trial_count=Count("trial_conditions")).order_by("-trial_count", "name")[
-                :TOP_CONDITIONS
-            ]
+            Condition.objects.annotate(
+                trial_count=Count("trial_conditions", filter=Q(trial_conditions__trial__publication=PUBLISHED))
+            ).order_by("-trial_count", "name")[:TOP_CONDITIONS]
         )
         cache.set(HOME_CACHE_KEY, figures, HOME_CACHE_SECONDS)
     return figures

@@ -3,6 +3,7 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from trials import history
 from trials.identifiers import canonical_nct_id
 from trials.models import Trial
 from trials.registry import study_json
@@ -28,17 +29,50 @@ def _redirect_to_canonical(request, nct_id):
     return None
 
 
+def _get_trial(request, trials, nct_id):
+    """The published trial; for staff, the record whatever its state, or with ?preview its pending revision."""
+    trials = trials.filter(nct_id=nct_id)
+    if not request.user.has_perm("trials.view_trial"):
+        return get_object_or_404(trials.published())
+    found = sorted(trials, key=lambda trial: trial.revision_of_id is not None)  # the record, then its revision
+    if not found:
+        raise Http404("No trial with this NCT ID")
+    return found[-1] if "preview" in request.GET else found[0]
+
+
 def trial_section(request, nct_id, section):
     """One section of a record (the URL passes `section`), or "full": every section on one printable page."""
     if response := _redirect_to_canonical(request, nct_id):
         return response
-    trial = get_object_or_404(Trial.objects.for_section(section), nct_id=nct_id)
+    trial = _get_trial(request, Trial.objects.for_section(section), nct_id)
     context = {"trial": trial, "section": section, "tabs": TABS}
+    if section == "history":
+        context.update(version_history(request, trial))
     return render(request, f"trials/trial_{section}.html", context)
+
+
+def version_history(request, trial):
+    """The published versions, and the difference between two of them (?from=N&to=M, the last two by default)."""
+    versions = history.published_versions(trial)
+    numbers = {version.number: version for version in versions}
+    older, newer = (versions[-2], versions[-1]) if len(versions) > 1 else (None, None)
+    problem = ""
+    if {"from", "to"} & request.GET.keys():
+        try:
+            chosen = numbers[int(request.GET.get("from"))], numbers[int(request.GET.get("to"))]
+        except (KeyError, TypeError, ValueError):
+            problem = "Choose two versions from the list."
+        else:
+            if chosen[0].number < chosen[1].number:
+                older, newer = chosen
+            else:
+                problem = "Choose an earlier version first, then a later one."
+    changes = history.changes(older.version.record, newer.version.record) if older else []
+    return {"versions": versions, "older": older, "newer": newer, "changes": changes, "version_problem": problem}
 
 
 def trial_json(request, nct_id):
     if response := _redirect_to_canonical(request, nct_id):
         return response
-    trial = get_object_or_404(Trial.objects.for_export(), nct_id=nct_id)
+    trial = _get_trial(request, Trial.objects.for_export(), nct_id)
     return JsonResponse(study_json(trial), json_dumps_params={"ensure_ascii": False, "indent": 2})

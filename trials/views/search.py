@@ -1,13 +1,10 @@
 """The search page, and the current search's matches as CSV, API v2 JSON and RSS."""
 
-import csv
-
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from trials.filters import TrialFilter
 from trials.models import SearchEntry, Trial
-from trials.search.exports import csv_rows, json_chunks, matching_ids
+from trials.search.exports import csv_response, json_response, matching_ids
 from trials.search.query import nct_id_in
 from trials.search.results import search
 
@@ -60,10 +57,7 @@ def trial_list(request):
 
 def export_csv(request):
     ids, capped = matching_ids(trial_filter(request))
-    writer = csv.writer(Echo())
-    rows = csv_rows(ids, request.build_absolute_uri)
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="trials.csv"'
+    response = csv_response(ids, request.build_absolute_uri)
     if capped:
         response["X-Export-Note"] = f"Only the first {len(ids)} matches are included"
     return response
@@ -72,14 +66,4 @@ def export_csv(request):
 def export_json(request):
     filterset = trial_filter(request)
     ids, capped = matching_ids(filterset)
-    total = filterset.qs.count() if capped else len(ids)
-    response = StreamingHttpResponse(json_chunks(ids, total, capped), content_type="application/json")
-    response["Content-Disposition"] = 'attachment; filename="trials.json"'
-    return response
-
-
-class Echo:
-    """A file-like object for csv.writer that hands each row back instead of storing it."""
-
-    def write(self, value):
-        return value
+    return json_response(ids, filterset.qs.count() if capped else len(ids), capped)

@@ -8,14 +8,14 @@ from trials.registry import study_json
 
 
 class Command(BaseCommand):
-    help = "Write the stored trials as API v2 study JSON: a directory of NCT….json files, or one .ndjson file."
+    help = "Write the published trials as API v2 study JSON: a directory of NCT….json files, or one .ndjson file."
 
     def add_arguments(self, parser):
         parser.add_argument("out", metavar="OUT", help="a directory, or a file ending in .ndjson")
 
     def handle(self, *args, out, **options):
         out = Path(out)
-        trials = Trial.objects.for_export().order_by("nct_id")
+        trials = Trial.objects.published().for_export().order_by("nct_id")
         count = 0
         if out.suffix.lower() in {".ndjson", ".jsonl"}:
             out.parent.mkdir(parents=True, exist_ok=True)

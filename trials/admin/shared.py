@@ -1,0 +1,129 @@
+"""Sponsors, investigators and conditions (shared by many trials), and a trial's sites with their contacts."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.template.response import TemplateResponse
+
+from trials import models, workflow
+from trials.merging import merge_investigators, merge_sponsors
+
+from .trial import URL_FIELDS, RecordInline, is_locked
+
+
+class MergeMixin:
+    """A "merge" action: the staff member picks which selected row to keep; the others' trials move to it."""
+
+    merge = None  # function(kept row, [duplicates], user) -> number of trials moved
+
+    @admin.action(description="Merge selected duplicates into one", permissions=["delete"])
+    def merge_selected(self, request, queryset):
+        rows = list(queryset)
+        if len(rows) < 2:
+            self.message_user(request, "Select at least two rows to merge.", level="warning")
+            return None
+        kept = next((row for row in rows if str(row.pk) == request.POST.get("keep")), None)
+        if kept is None or "confirm" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Merge {self.model._meta.verbose_name_plural}",
+                "opts": self.model._meta,
+                "rows": rows,
+                "action": "merge_selected",
+            }
+            return TemplateResponse(request, "admin/trials/merge.html", context)
+        duplicates = [row for row in rows if row.pk != kept.pk]
+        moved = type(self).merge(kept, duplicates, request.user)
+        self.message_user(request, f"Merged {len(duplicates)} into “{kept}”; {moved} trial(s) updated.")
+        return None
+
+
+@admin.register(models.Sponsor)
+class SponsorAdmin(MergeMixin, admin.ModelAdmin):
+    list_display = ["name", "agency_class", "lead_trial_count", "collaboration_count"]
+    list_filter = ["agency_class"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge_selected"]
+    merge = staticmethod(merge_sponsors)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                lead_trial_count=Count("led_trials", distinct=True),
+                collaboration_count=Count("collaborations", distinct=True),
+            )
+        )
+
+    @admin.display(description="trials led", ordering="lead_trial_count")
+    def lead_trial_count(self, sponsor):
+        return sponsor.lead_trial_count
+
+    @admin.display(description="collaborations", ordering="collaboration_count")
+    def collaboration_count(self, sponsor):
+        return sponsor.collaboration_count
+
+
+@admin.register(models.Investigator)
+class InvestigatorAdmin(MergeMixin, admin.ModelAdmin):
+    list_display = ["name", "affiliation", "trial_count"]
+    search_fields = ["name", "affiliation"]
+    actions = ["merge_selected"]
+    merge = staticmethod(merge_investigators)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(trial_count=Count("officials"))
+
+    @admin.display(description="trials", ordering="trial_count")
+    def trial_count(self, investigator):
+        return investigator.trial_count
+
+
+@admin.register(models.Condition)
+class ConditionAdmin(admin.ModelAdmin):
+    list_display = ["name", "trial_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(trial_count=Count("trial_conditions"))
+
+    @admin.display(description="trials", ordering="trial_count")
+    def trial_count(self, condition):
+        return condition.trial_count
+
+
+class LocationContactInline(RecordInline):
+    model = models.LocationContact
+
+    def _trial(self, obj):
+        return obj.trial if obj is not None else None
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, self._trial(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, self._trial(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, self._trial(obj))
+
+
+@admin.register(models.Location)
+class LocationAdmin(admin.ModelAdmin):
+    """A site with its contacts (opened from the trial's sites); a published trial's sites are edited in a revision."""
+
+    formfield_overrides = URL_FIELDS
+    list_display = ["facility", "city", "country", "status", "trial"]
+    list_select_related = ["trial"]
+    search_fields = ["facility", "city", "country", "trial__nct_id"]
+    autocomplete_fields = ["trial"]
+    inlines = [LocationContactInline]
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj is not None and is_locked(obj.trial)) and super().has_change_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        workflow.record_edit(form.instance.trial, request.user, "Site edited")

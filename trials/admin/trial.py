@@ -1,0 +1,423 @@
+"""The trial editor: one form in the order of the public sections, with every related row inline.
+
+Workflow (trials/workflow.py): a draft or a trial in review is edited in place; a published
+trial is read-only here, and "Edit in a revision" opens its pending revision (a copy the
+public does not see until a reviewer publishes it).
+
+Eligibility criteria: the registry's criteria text and its items are kept consistent on
+save. When the text was changed, the items are read again from it (the importer's parser);
+when only items were changed, the text is written again from them. Both changed: the text
+wins, and the editor is told.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import URLField
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
+
+from trials import history, models, workflow
+from trials.choices import Publication
+from trials.eligibility import criteria_text, parse_criteria
+from trials.registry import RecordError
+from trials.search.exports import csv_response, json_response
+
+from .forms import ArmGroupFormSet, CentralContactFormSet, InterventionForm, InterventionFormSet
+
+# Registry links are https; a link typed without a scheme gets https:// (Django 6's default too).
+URL_FIELDS = {URLField: {"assume_scheme": "https"}}
+
+IDENTIFICATION = "Identification"
+STATUS = "Status and dates"
+SPONSORS = "Sponsors"
+DESCRIPTION = "Description and conditions"
+DESIGN = "Design, groups and interventions"
+ELIGIBILITY = "Eligibility"
+CONTACTS = "Contacts and sites"
+
+
+def dated(name, with_type=True):
+    """A registry date: the date, its precision and (for most) whether it is actual or estimated."""
+    return (name, f"{name}_precision", *([f"{name}_type"] if with_type else []))
+
+
+def is_locked(trial):
+    """A published trial is edited through a revision, never in place."""
+    return trial is not None and trial.publication == Publication.PUBLISHED
+
+
+class RecordInline(admin.TabularInline):
+    """Rows of one trial, in the registry's order; read-only while the trial is published."""
+
+    extra = 0
+    formfield_overrides = URL_FIELDS
+    section = None  # the fieldset of the trial form this inline is shown after
+
+    def has_add_permission(self, request, obj):
+        return not is_locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not is_locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_locked(obj) and super().has_delete_permission(request, obj)
+
+
+class SecondaryIdentifierInline(RecordInline):
+    model = models.SecondaryIdentifier
+    section = IDENTIFICATION
+
+
+class CollaborationInline(RecordInline):
+    model = models.Collaboration
+    autocomplete_fields = ["sponsor"]
+    verbose_name_plural = "collaborators"
+    section = SPONSORS
+
+
+class TrialConditionInline(RecordInline):
+    model = models.TrialCondition
+    autocomplete_fields = ["condition"]
+    verbose_name_plural = "conditions"
+    section = DESCRIPTION
+
+
+class KeywordInline(RecordInline):
+    model = models.Keyword
+    section = DESCRIPTION
+
+
+class ReferenceInline(RecordInline):
+    model = models.Reference
+    section = DESCRIPTION
+
+
+class ArmGroupInline(RecordInline):
+    model = models.ArmGroup
+    formset = ArmGroupFormSet
+    verbose_name_plural = "study groups (arms)"
+    section = DESIGN
+
+
+class InterventionInline(RecordInline):
+    model = models.Intervention
+    form = InterventionForm
+    formset = InterventionFormSet
+    fields = ["position", "type", "name", "description", "other_names", "given_in"]
+    section = DESIGN
+
+
+class OutcomeInline(RecordInline):
+    model = models.Outcome
+    section = DESIGN
+
+
+class EligibilityCriterionInline(RecordInline):
+    model = models.EligibilityCriterion
+    verbose_name_plural = "eligibility criteria, item by item (kept in step with the criteria text)"
+    section = ELIGIBILITY
+
+
+class OfficialInline(RecordInline):
+    model = models.Official
+    autocomplete_fields = ["investigator"]
+    verbose_name_plural = "overall officials"
+    section = CONTACTS
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("investigator")
+
+
+class CentralContactInline(RecordInline):
+    model = models.CentralContact
+    formset = CentralContactFormSet
+    section = CONTACTS
+
+
+class LocationInline(RecordInline):
+    model = models.Location
+    fields = ["position", "facility", "status", "city", "state", "zip", "country", "site_contacts"]
+    readonly_fields = ["site_contacts"]
+    show_change_link = True  # a site's own contacts are edited on the site's page
+    section = CONTACTS
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("contacts")
+
+    @admin.display(description="site contacts")
+    def site_contacts(self, location):
+        return ", ".join(str(contact) for contact in location.contacts.all()) or "—"
+
+
+@admin.register(models.Trial)
+class TrialAdmin(SimpleHistoryAdmin):
+    change_form_template = "admin/trials/trial/change_form.html"
+    formfield_overrides = URL_FIELDS
+    list_display = [
+        "nct_id",
+        "brief_title",
+        "overall_status",
+        "phase",
+        "lead_sponsor",
+        "last_update_posted_date",
+        "published_state",
+    ]
+    list_filter = [
+        "overall_status",
+        "phase",
+        "study_type",
+        "lead_sponsor__agency_class",
+        "has_results",
+        "publication",
+    ]
+    list_select_related = ["lead_sponsor", "revision_of"]
+    search_fields = ["nct_id", "brief_title", "official_title", "acronym", "lead_sponsor__name", "conditions__name"]
+    date_hierarchy = "last_update_posted_date"
+    autocomplete_fields = ["lead_sponsor", "organization"]
+    readonly_fields = ["publication", "minimum_age_years", "maximum_age_years", "created_at", "updated_at"]
+    actions = ["submit_for_review", "publish", "unpublish", "export_json", "export_csv"]
+    fieldsets = [
+        (
+            IDENTIFICATION,
+            {
+                "fields": [
+                    ("nct_id", "publication"),
+                    "brief_title",
+                    "official_title",
+                    "acronym",
+                    ("org_study_id", "org_study_id_type"),
+                    "org_study_id_link",
+                    "organization",
+                    "nct_id_aliases",
+                ]
+            },
+        ),
+        (
+            STATUS,
+            {
+                "fields": [
+                    ("overall_status", "last_known_status"),
+                    "why_stopped",
+                    dated("status_verified_date", with_type=False),
+                    dated("start_date"),
+                    dated("primary_completion_date"),
+                    dated("completion_date"),
+                    dated("first_submitted_date", with_type=False),
+                    dated("first_posted_date"),
+                    dated("results_first_posted_date"),
+                    dated("last_update_submitted_date", with_type=False),
+                    dated("last_update_posted_date"),
+                    "has_results",
+                ]
+            },
+        ),
+        (SPONSORS, {"fields": ["lead_sponsor"]}),
+        (
+            "Oversight",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "has_dmc",
+                    ("is_fda_regulated_drug", "is_fda_regulated_device"),
+                    ("is_unapproved_device", "is_ppsd", "is_us_export"),
+                    "fdaaa801_violation",
+                ],
+            },
+        ),
+        (DESCRIPTION, {"fields": ["brief_summary", "detailed_description"]}),
+        (
+            DESIGN,
+            {
+                "fields": [
+                    ("study_type", "phase"),
+                    ("allocation", "intervention_model"),
+                    "intervention_model_description",
+                    "primary_purpose",
+                    ("observational_model", "time_perspective"),
+                    ("patient_registry", "target_duration"),
+                    ("masking", "who_masked"),
+                    "masking_description",
+                    ("biospec_retention", "biospec_description"),
+                    ("enrollment_count", "enrollment_type"),
+                ]
+            },
+        ),
+        (
+            ELIGIBILITY,
+            {
+                "fields": [
+                    "eligibility_criteria",
+                    ("minimum_age", "maximum_age"),
+                    ("minimum_age_years", "maximum_age_years"),
+                    ("sex", "gender_based"),
+                    "gender_description",
+                    "healthy_volunteers",
+                    "std_ages",
+                    ("study_population", "sampling_method"),
+                ]
+            },
+        ),
+        (
+            CONTACTS,
+            {
+                "fields": [
+                    "responsible_party_type",
+                    (
+                        "responsible_party_investigator_name",
+                        "responsible_party_investigator_title",
+                        "responsible_party_investigator_affiliation",
+                    ),
+                    ("responsible_party_old_name_title", "responsible_party_old_organization"),
+                ]
+            },
+        ),
+        ("Record", {"classes": ["collapse"], "fields": [("created_at", "updated_at")]}),
+    ]
+    inlines = [
+        SecondaryIdentifierInline,
+        CollaborationInline,
+        TrialConditionInline,
+        KeywordInline,
+        ReferenceInline,
+        ArmGroupInline,
+        InterventionInline,
+        OutcomeInline,
+        EligibilityCriterionInline,
+        OfficialInline,
+        CentralContactInline,
+        LocationInline,
+    ]
+
+    # Permissions: a published trial is read-only (edited through a revision); publishing needs its own right.
+
+    def has_change_permission(self, request, obj=None):
+        return not is_locked(obj) and super().has_change_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("trials.publish_trial")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The NCT ID of a record the public has seen never changes (a revision keeps its trial's).
+        fixed = ["nct_id"] if obj is not None and (obj.revision_of_id or obj.first_posted_date) else []
+        return [*self.readonly_fields, *fixed]
+
+    # Lists
+
+    @admin.display(description="published state", ordering="publication")
+    def published_state(self, trial):
+        if trial.revision_of_id:
+            return f"{trial.get_publication_display()} (revision of the published record)"
+        return trial.get_publication_display()
+
+    def get_view_on_site_url(self, obj=None):
+        if obj is None:
+            return None
+        url = obj.get_absolute_url()
+        return f"{url}?preview" if obj.revision_of_id else url  # staff preview of the pending revision
+
+    # Saving: related rows first, then the criteria kept in step, then a version in the history.
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        trial = form.instance
+        criteria = next(f for f in formsets if f.model is models.EligibilityCriterion)
+        if "eligibility_criteria" in form.changed_data:
+            if criteria.has_changed():
+                messages.warning(
+                    request,
+                    "The criteria text and its items were both changed: the items were read again from the text.",
+                )
+            self.replace_criteria(trial)
+        elif criteria.has_changed():
+            trial.eligibility_criteria = criteria_text(trial.criteria.all())
+            trial.save(update_fields=["eligibility_criteria", "updated_at"])
+        workflow.record_edit(trial, request.user, "Edited" if change else "Added", created=not change)
+
+    @staticmethod
+    def replace_criteria(trial):
+        trial.criteria.all().delete()
+        models.EligibilityCriterion.objects.bulk_create(
+            models.EligibilityCriterion(trial=trial, position=i, kind=item.kind, level=item.level, text=item.text)
+            for i, item in enumerate(parse_criteria(trial.eligibility_criteria))
+        )
+
+    # History: field by field, from each version's whole record (its related rows included).
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        newer = None
+        for version in historical_records:  # newest first
+            if newer is not None:
+                newer.history_delta_changes = [
+                    {"field": f"{change.section}: {change.field}", "old": change.old, "new": change.new}
+                    for change in history.changes(version.record, newer.record)
+                ]
+                if version.publication != newer.publication:
+                    newer.history_delta_changes.insert(
+                        0,
+                        {
+                            "field": "Published state",
+                            "old": version.get_publication_display(),
+                            "new": newer.get_publication_display(),
+                        },
+                    )
+            newer = version
+
+    # Workflow
+
+    def get_urls(self):
+        revise = self.admin_site.admin_view(self.revise_view)
+        return [path("<path:object_id>/revise/", revise, name="trials_trial_revise"), *super().get_urls()]
+
+    def revise_view(self, request, object_id):
+        """POST: open the pending revision of a published trial (started now if there is none)."""
+        trial = get_object_or_404(models.Trial, pk=object_id)
+        if request.method != "POST" or not super().has_change_permission(request, trial):
+            raise PermissionDenied
+        revision = workflow.start_revision(trial, request.user)
+        return redirect("admin:trials_trial_change", revision.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        trial = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "can_revise": is_locked(trial) and super().has_change_permission(request, trial),
+            "pending_revision": trial and models.Trial.objects.filter(revision_of=trial).first(),
+            "sections": [section for section, _ in self.fieldsets],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "sections": [section for section, _ in self.fieldsets]}
+        return super().add_view(request, form_url, extra_context)
+
+    def _each(self, request, trials, step, done):
+        count = 0
+        for trial in trials:
+            try:
+                count += bool(step(trial, request.user))
+            except RecordError as exc:
+                self.message_user(request, f"{trial.nct_id} was not published: {exc}", messages.ERROR)
+        self.message_user(request, f"{count} trial(s) {done}.")
+
+    @admin.action(description="Submit selected for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._each(request, queryset, workflow.submit, "submitted for review")
+
+    @admin.action(description="Publish selected (revisions go live)", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._each(request, queryset.select_related("revision_of"), workflow.publish, "published")
+
+    @admin.action(description="Unpublish selected", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._each(request, queryset, workflow.unpublish, "unpublished")
+
+    @admin.action(description="Export selected as API v2 JSON", permissions=["view"])
+    def export_json(self, request, queryset):
+        ids = list(queryset.order_by("nct_id").values_list("pk", flat=True))
+        return json_response(ids, len(ids), False, filename="selected-trials.json")
+
+    @admin.action(description="Export selected as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        ids = list(queryset.order_by("nct_id").values_list("pk", flat=True))
+        return csv_response(ids, request.build_absolute_uri, filename="selected-trials.csv")

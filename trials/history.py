@@ -1,0 +1,142 @@
+"""Versions of a trial: who changed what, when, and the difference between any two versions.
+
+A version is a django-simple-history record of the trial row (Trial.history) that also
+keeps the whole API v2 protocol section as it then was (`record`), so the related rows
+(groups, interventions, sites, criteria...) are part of every version. Versions are
+written here, after a change is complete: by the importer for each study it writes, by
+the admin after a save with its inlines, and by the workflow (submit, publish...).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from . import choices
+from .models import Trial
+
+# The protocol's modules as the sections staff and readers know them.
+SECTIONS = {
+    "identificationModule": "Identification",
+    "statusModule": "Status and dates",
+    "sponsorCollaboratorsModule": "Sponsors",
+    "oversightModule": "Oversight",
+    "descriptionModule": "Description",
+    "conditionsModule": "Conditions",
+    "designModule": "Design",
+    "armsInterventionsModule": "Groups and interventions",
+    "outcomesModule": "Outcomes",
+    "eligibilityModule": "Eligibility",
+    "contactsLocationsModule": "Contacts and sites",
+    "referencesModule": "References",
+    "ipdSharingStatementModule": "Data sharing",
+}
+CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+NAME_SUFFIXES = ("Struct", "Info", "Infos", "Module")
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str
+    field: str
+    old: str
+    new: str
+
+
+def record_versions(trials, records, user=None, reason="", created=()):
+    """Store a version of each trial with its protocol section (records, in the same order): one INSERT.
+
+    `created` holds the trials that are new (their first version is an addition, "+").
+    """
+    Version = Trial.history.model
+    now = timezone.now()
+    Version.objects.bulk_create(
+        Version(
+            history_date=now,
+            history_type="+" if trial in created else "~",
+            history_user=user,
+            history_change_reason=reason[:100],
+            record=record,
+            **{field.attname: getattr(trial, field.attname) for field in Version.tracked_fields},
+        )
+        for trial, record in zip(trials, records, strict=True)
+    )
+
+
+def record_change(trial, record, user, reason, created=False):
+    """Store a version of one trial unless it is the same as its latest (same record and published state)."""
+    latest = trial.history.order_by("-history_date", "-history_id").first()
+    if latest is None or latest.record != record or latest.publication != trial.publication:
+        record_versions([trial], [record], user, reason, created=[trial] if created else ())
+
+
+def _label(key):
+    for suffix in NAME_SUFFIXES:
+        if key.endswith(suffix) and key != suffix:
+            key = key[: -len(suffix)]
+    return CAMEL_RE.sub(" ", key).lower()
+
+
+def _flatten(value, path=()):
+    """(path, value) for each leaf; a list of plain values (conditions, phases...) is one leaf."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _flatten(item, (*path, key))
+    elif isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+        for number, item in enumerate(value, start=1):
+            yield from _flatten(item, (*path, number))
+    else:
+        yield path, value
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(_text(item) for item in value)
+    return str(value)
+
+
+def changes(old_record, new_record):
+    """Every field that differs between two protocol sections, in the record's order."""
+    old, new = dict(_flatten(old_record or {})), dict(_flatten(new_record or {}))
+    found = []
+    for path in dict.fromkeys([*old, *new]):
+        if old.get(path) != new.get(path):
+            section = SECTIONS.get(path[0], _label(path[0]))
+            field = " › ".join(_label(part) if isinstance(part, str) else str(part) for part in path[1:])
+            found.append(Change(section, field, _text(old.get(path)), _text(new.get(path))))
+    return found
+
+
+def sections_changed(old_record, new_record):
+    old_record, new_record = old_record or {}, new_record or {}
+    return [
+        SECTIONS.get(key, _label(key))
+        for key in dict.fromkeys([*old_record, *new_record])
+        if old_record.get(key) != new_record.get(key)
+    ]
+
+
+@dataclass
+class PublishedVersion:
+    number: int
+    version: object  # the historical record
+    sections: list  # sections changed since the version before (all of them for the first)
+
+    @property
+    def date(self):
+        return self.version.history_date
+
+
+def published_versions(trial):
+    """The versions the public saw, oldest first, numbered from 1, each with the sections it changed."""
+    versions = trial.history.filter(publication=choices.Publication.PUBLISHED).order_by("history_date", "history_id")
+    listed, previous = [], None
+    for number, version in enumerate(versions, start=1):
+        sections = sections_changed(previous.record if previous else {}, version.record)
+        listed.append(PublishedVersion(number, version, sections))
+        previous = version
+    return listed

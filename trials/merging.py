@@ -1,0 +1,50 @@
+"""Merging duplicate sponsors or investigators: their trials move to the one kept, and the duplicates go.
+
+Every trial that changes gets a version in its history (who merged what), and the
+search index is rewritten for the trials whose lead sponsor changed.
+"""
+
+from django.db import transaction
+
+from .models import Collaboration, Official, Trial
+from .search import index as search_index
+from .workflow import record_edit
+
+
+def _record(trial_ids, user, reason):
+    for trial in Trial.objects.filter(pk__in=trial_ids):
+        record_edit(trial, user, reason)
+
+
+@transaction.atomic
+def merge_sponsors(kept, duplicates, user):
+    """Move the duplicates' trials (as lead, organisation or collaborator) to `kept`; returns trials changed."""
+    trials = Trial.objects.filter(lead_sponsor__in=duplicates) | Trial.objects.filter(organization__in=duplicates)
+    trial_ids = set(trials.values_list("pk", flat=True))
+    collaborations = Collaboration.objects.filter(sponsor__in=duplicates)
+    trial_ids |= set(collaborations.values_list("trial_id", flat=True))
+    Trial.objects.filter(lead_sponsor__in=duplicates).update(lead_sponsor=kept)
+    Trial.objects.filter(organization__in=duplicates).update(organization=kept)
+    for collaboration in collaborations.order_by("trial_id", "position"):  # a trial naming both keeps one
+        if not Collaboration.objects.filter(trial_id=collaboration.trial_id, sponsor=kept).exists():
+            collaboration.sponsor = kept
+            collaboration.save(update_fields=["sponsor"])
+        else:
+            collaboration.delete()
+    for duplicate in duplicates:
+        duplicate.delete()
+    search_index.update(trial_ids)
+    _record(trial_ids, user, f"Sponsors merged into “{kept.name}”"[:100])
+    return len(trial_ids)
+
+
+@transaction.atomic
+def merge_investigators(kept, duplicates, user):
+    """Name `kept` wherever the duplicates were overall officials; returns trials changed."""
+    officials = Official.objects.filter(investigator__in=duplicates)
+    trial_ids = set(officials.values_list("trial_id", flat=True))
+    officials.update(investigator=kept)
+    for duplicate in duplicates:
+        duplicate.delete()
+    _record(trial_ids, user, f"Investigators merged into “{kept.name}”"[:100])
+    return len(trial_ids)
