@@ -82,7 +82,9 @@ def test_staff_preview_a_draft_at_its_url(client, draft, reviewer):
     response = client.get(f"/trials/{DRAFT_NCT}/")
     assert response.status_code == 200
     assert "Preview: Draft." in response.content.decode()
-    assert client.get(f"/trials/{DRAFT_NCT}.json").json()["protocolSection"]["identificationModule"]["nctId"] == DRAFT_NCT
+    assert (
+        client.get(f"/trials/{DRAFT_NCT}.json").json()["protocolSection"]["identificationModule"]["nctId"] == DRAFT_NCT
+    )
 
 
 def test_a_staff_user_without_a_role_does_not_preview(client, draft, django_user_model):

@@ -1,6 +1,7 @@
 """Forms and formsets of the trial editor: the record rules on related rows, and interventions' study groups."""
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.forms.models import BaseInlineFormSet
 
 from trials import rules
@@ -20,11 +21,11 @@ class LiveFormSet(BaseInlineFormSet):
 
 class ArmGroupFormSet(LiveFormSet):
     def clean(self):
+        # The record rule first: it explains the problem better than the database's uniqueness message.
+        labels = [form.cleaned_data.get("label") for form in self.live_forms() if hasattr(form, "cleaned_data")]
+        if error := rules.duplicate_label_error(label for label in labels if label):
+            raise forms.ValidationError(error)
         super().clean()
-        if not self.non_form_errors():  # the database's own uniqueness message comes first
-            labels = [form.cleaned_data.get("label") for form in self.live_forms() if hasattr(form, "cleaned_data")]
-            if error := rules.duplicate_label_error(label for label in labels if label):
-                raise forms.ValidationError(error)
 
 
 class CentralContactFormSet(LiveFormSet):
@@ -77,3 +78,41 @@ class InterventionFormSet(LiveFormSet):
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "arm_choices": self.arm_choices}
+
+
+class KnownChoiceAutocomplete(AutocompleteSelect):
+    """An autocomplete labelling its current choice from `known` ({pk: label}), not with a query per row.
+
+    The admin's own widget reads each row's chosen object again; with many rows that is a query each.
+    """
+
+    known = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [v for v in value if str(v) not in self.choices.field.empty_values]
+        if self.known is None or not all(str(v).isdigit() and int(v) in self.known for v in chosen):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for v in chosen:
+            options.append(self.create_option(name, v, self.known[int(v)], True, len(options)))
+        return [(None, options, 0)]
+
+
+class SharedRowFormSet(LiveFormSet):
+    """Rows naming a shared sponsor, condition or investigator: their autocompletes are labelled from the rows."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", None)  # inside the admin's related-field wrapper
+            if isinstance(widget, KnownChoiceAutocomplete):
+                widget.known = self.known_choices(name)
+        return form
+
+    def known_choices(self, name):
+        """{pk: label} of the objects the stored rows name (the inline's queryset joins them)."""
+        if not hasattr(self, "_known"):
+            self._known = {}
+        if name not in self._known:
+            self._known[name] = {getattr(row, f"{name}_id"): str(getattr(row, name)) for row in self.get_queryset()}
+        return self._known[name]

@@ -23,7 +23,14 @@ from trials.eligibility import criteria_text, parse_criteria
 from trials.registry import RecordError
 from trials.search.exports import csv_response, json_response
 
-from .forms import ArmGroupFormSet, CentralContactFormSet, InterventionForm, InterventionFormSet
+from .forms import (
+    ArmGroupFormSet,
+    CentralContactFormSet,
+    InterventionForm,
+    InterventionFormSet,
+    KnownChoiceAutocomplete,
+    SharedRowFormSet,
+)
 
 # Registry links are https; a link typed without a scheme gets https:// (Django 6's default too).
 URL_FIELDS = {URLField: {"assume_scheme": "https"}}
@@ -64,21 +71,39 @@ class RecordInline(admin.TabularInline):
         return not is_locked(obj) and super().has_delete_permission(request, obj)
 
 
+class SharedRowInline(RecordInline):
+    """Rows that name a shared sponsor, condition or investigator, chosen with an autocomplete."""
+
+    formset = SharedRowFormSet
+    shared_field = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(self.shared_field)
+
+    def get_autocomplete_fields(self, request):
+        return [self.shared_field]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.shared_field:
+            kwargs["widget"] = KnownChoiceAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class SecondaryIdentifierInline(RecordInline):
     model = models.SecondaryIdentifier
     section = IDENTIFICATION
 
 
-class CollaborationInline(RecordInline):
+class CollaborationInline(SharedRowInline):
     model = models.Collaboration
-    autocomplete_fields = ["sponsor"]
+    shared_field = "sponsor"
     verbose_name_plural = "collaborators"
     section = SPONSORS
 
 
-class TrialConditionInline(RecordInline):
+class TrialConditionInline(SharedRowInline):
     model = models.TrialCondition
-    autocomplete_fields = ["condition"]
+    shared_field = "condition"
     verbose_name_plural = "conditions"
     section = DESCRIPTION
 
@@ -119,14 +144,11 @@ class EligibilityCriterionInline(RecordInline):
     section = ELIGIBILITY
 
 
-class OfficialInline(RecordInline):
+class OfficialInline(SharedRowInline):
     model = models.Official
-    autocomplete_fields = ["investigator"]
+    shared_field = "investigator"
     verbose_name_plural = "overall officials"
     section = CONTACTS
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("investigator")
 
 
 class CentralContactInline(RecordInline):
