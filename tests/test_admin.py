@@ -256,6 +256,16 @@ def test_a_published_trial_is_edited_through_a_revision(client, login, seed_tria
     assert response.status_code == 302 and response["Location"].endswith(f"/{revision.pk}/change/")
     assert post_change(client, revision, brief_title="Revised title").status_code == 302
     assert Trial.objects.get(pk=seed_trial.pk).brief_title != "Revised title"  # the public version is untouched
+    assert "Revised title" not in client.get("/trials/NCT07107204/history/").content.decode()
+
+    client.logout()
+    login("Trial reviewers")
+    client.post(TRIALS, {"action": "publish", "_selected_action": [revision.pk]})
+    assert Trial.objects.get(pk=seed_trial.pk).brief_title == "Revised title"
+    client.logout()
+    public = client.get("/trials/NCT07107204/history/").content.decode()
+    diff = public.split("What changed from version 1 to version 2")[1]
+    assert "brief title" in diff and "<ins>Revised title</ins>" in diff
 
 
 def test_reviewers_publish_from_the_changelist(client, login, draft):

@@ -100,7 +100,7 @@ def _text(value):
 
 
 def changes(old_record, new_record):
-    """Every field that differs between two protocol sections, in the record's order."""
+    """Every field that differs between two protocol sections, section by section in the record's order."""
     old, new = dict(_flatten(old_record or {})), dict(_flatten(new_record or {}))
     found = []
     for path in dict.fromkeys([*old, *new]):
@@ -108,7 +108,8 @@ def changes(old_record, new_record):
             section = SECTIONS.get(path[0], _label(path[0]))
             field = " › ".join(_label(part) if isinstance(part, str) else str(part) for part in path[1:])
             found.append(Change(section, field, _text(old.get(path)), _text(new.get(path))))
-    return found
+    order = list(SECTIONS.values())
+    return sorted(found, key=lambda change: order.index(change.section) if change.section in order else len(order))
 
 
 def sections_changed(old_record, new_record):
