@@ -378,3 +378,9 @@ def test_the_change_form_queries_do_not_grow_with_groups_sites_and_criteria(clie
     assert trial.locations.count() == 200 and trial.arm_groups.count() == 50 and trial.criteria.count() == 60
     assert counts[50] == counts[2], counts
     assert counts[50] <= 40
+
+
+@pytest.mark.parametrize("object_id", ["abc", "999999"])
+def test_revising_an_unknown_trial_is_a_not_found(client, login, object_id):
+    login("Trial editors")
+    assert client.post(f"{TRIALS}{object_id}/revise/").status_code == 404

@@ -13,7 +13,8 @@ wins, and the editor is told.
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import URLField
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -393,7 +394,9 @@ class TrialAdmin(SimpleHistoryAdmin):
 
     def revise_view(self, request, object_id):
         """POST: open the pending revision of a published trial (started now if there is none)."""
-        trial = get_object_or_404(models.Trial, pk=object_id)
+        trial = self.get_object(request, object_id)  # None for an unknown or malformed id
+        if trial is None:
+            raise Http404("No trial with this id")
         if request.method != "POST" or not super().has_change_permission(request, trial):
             raise PermissionDenied
         revision = workflow.start_revision(trial, request.user)
