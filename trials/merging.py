@@ -25,12 +25,14 @@ def merge_sponsors(kept, duplicates, user):
     trial_ids |= set(collaborations.values_list("trial_id", flat=True))
     Trial.objects.filter(lead_sponsor__in=duplicates).update(lead_sponsor=kept)
     Trial.objects.filter(organization__in=duplicates).update(organization=kept)
+    with_kept = set(Collaboration.objects.filter(sponsor=kept).values_list("trial_id", flat=True))
     for collaboration in collaborations.order_by("trial_id", "position"):  # a trial naming both keeps one
-        if not Collaboration.objects.filter(trial_id=collaboration.trial_id, sponsor=kept).exists():
+        if collaboration.trial_id in with_kept:
+            collaboration.delete()
+        else:
             collaboration.sponsor = kept
             collaboration.save(update_fields=["sponsor"])
-        else:
-            collaboration.delete()
+            with_kept.add(collaboration.trial_id)
     for duplicate in duplicates:
         duplicate.delete()
     search_index.update(trial_ids)

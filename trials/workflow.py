@@ -20,9 +20,14 @@ from .registry import SharedRows, parse_study, save_studies, study_json
 from .search import index as search_index
 
 
+def _study(trial):
+    """The trial as API v2 study JSON, read fresh from the database."""
+    return study_json(Trial.objects.for_export().get(pk=trial.pk))
+
+
 def current_record(trial):
-    """The trial's protocol section as its rows now say (API v2), read fresh from the database."""
-    return study_json(Trial.objects.for_export().get(pk=trial.pk))["protocolSection"]
+    """The trial's protocol section as its rows now say."""
+    return _study(trial)["protocolSection"]
 
 
 def record_edit(trial, user, reason="Edited", created=False):
@@ -30,29 +35,27 @@ def record_edit(trial, user, reason="Edited", created=False):
     history.record_change(trial, current_record(trial), user, reason, created=created)
 
 
-def _set_state(trial, state, user, reason):
-    trial.publication = state
+def _move(trial, source, target, user, reason):
+    """Move the trial from state `source` to `target`; False (and nothing done) when it was not in `source`."""
+    if trial.publication != source:
+        return False
+    trial.publication = target
     trial.save(update_fields=["publication", "updated_at"])
     search_index.update([trial.pk])
     record_edit(trial, user, reason)
+    return True
 
 
 @transaction.atomic
 def submit(trial, user):
     """Draft -> In review. Returns False when the trial was not a draft."""
-    if trial.publication != Publication.DRAFT:
-        return False
-    _set_state(trial, Publication.IN_REVIEW, user, "Submitted for review")
-    return True
+    return _move(trial, Publication.DRAFT, Publication.IN_REVIEW, user, "Submitted for review")
 
 
 @transaction.atomic
 def unpublish(trial, user):
     """Published -> Draft: off every public page at once. Returns False when it was not published."""
-    if trial.publication != Publication.PUBLISHED:
-        return False
-    _set_state(trial, Publication.DRAFT, user, "Unpublished")
-    return True
+    return _move(trial, Publication.PUBLISHED, Publication.DRAFT, user, "Unpublished")
 
 
 @transaction.atomic
@@ -81,7 +84,7 @@ def publish(trial, user):
 
 def _publish_revision(revision, user):
     published = revision.revision_of
-    study = study_json(Trial.objects.for_export().get(pk=revision.pk))
+    study = _study(revision)
     status = study["protocolSection"].setdefault("statusModule", {})
     today = timezone.localdate().isoformat()
     status["lastUpdateSubmitDate"] = today
@@ -98,7 +101,7 @@ def start_revision(trial, user):
     existing = Trial.objects.filter(revision_of=trial).first()
     if existing is not None:
         return existing
-    data = parse_study(study_json(Trial.objects.for_export().get(pk=trial.pk)))
+    data = parse_study(_study(trial))
     data.fields.update(publication=Publication.DRAFT, revision_of=trial)
     (revision,) = save_studies([(data, None)], SharedRows(), user=user, reason="Revision started")
     return revision
