@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from . import choices, rules
+from . import choices, geo, rules
 from .eligibility import describe_ages, nest_criteria, unescape_markdown
 from .identifiers import NCT_ID_REGEX, validate_nct_id
 
@@ -610,9 +610,32 @@ class Location(Ordered):
     country = models.CharField(max_length=100, blank=True, db_index=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    geocoded = models.BooleanField(
+        default=False, editable=False, help_text="The point is the city's, placed by the portal: not exported."
+    )
+
+    class Meta(Ordered.Meta):
+        indexes = [models.Index(fields=["latitude", "longitude"], name="location_point")]
 
     def __str__(self):
         return ", ".join(part for part in (self.facility, self.city, self.country) if part)
+
+    def save(self, *args, **kwargs):
+        self.place_on_map()
+        super().save(*args, **kwargs)
+
+    def place_on_map(self):
+        """Place the site at its city (offline, trials/geo.py) unless the registry gave its own point."""
+        if self.geocoded or self.latitude is None or self.longitude is None:
+            point = geo.locate(self.city, self.state, self.country)
+            self.latitude, self.longitude = point or (None, None)
+            self.geocoded = point is not None
+
+    @property
+    def is_recruiting(self):
+        """Taking people now: the site says so, or says nothing while the trial is recruiting."""
+        status = self.status or self.trial.overall_status
+        return status == choices.Status.RECRUITING
 
 
 class LocationContact(ContactDetails):

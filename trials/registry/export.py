@@ -97,7 +97,7 @@ def _contact_json(contact):
 
 def _location_json(location):
     geo = None
-    if location.latitude is not None and location.longitude is not None:
+    if location.latitude is not None and location.longitude is not None and not location.geocoded:
         geo = {"lat": location.latitude, "lon": location.longitude}
     return _compact(
         facility=location.facility,

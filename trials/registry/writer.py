@@ -163,11 +163,14 @@ def save_studies(batch, shared, user=None, reason="Imported"):
         for trial, data in pairs
         for i, c in enumerate(data.central_contacts)
     )
-    locations = Location.objects.bulk_create(
+    locations = [
         Location(trial=trial, position=i, **values)
         for trial, data in pairs
         for i, (values, _) in enumerate(data.locations)
-    )
+    ]
+    for location in locations:
+        location.place_on_map()
+    Location.objects.bulk_create(locations)
     site_contacts = [contacts for _, data in pairs for _, contacts in data.locations]
     LocationContact.objects.bulk_create(
         LocationContact(location=location, position=j, **contact)

