@@ -1,0 +1,118 @@
+"""The eligibility quick check over real sample records: each age bound, no maximum, and each sex rule."""
+
+import pytest
+
+from tests.conftest import SAMPLE_DIR, import_paths
+from trials.models import Trial
+from trials.quickcheck import QuickCheckForm, check, search_parameters
+
+
+@pytest.fixture
+def sample(db):
+    def load(nct_id):
+        assert import_paths(SAMPLE_DIR / f"{nct_id}.json").failures == []
+        return Trial.objects.get(nct_id=nct_id)
+
+    return load
+
+
+def answer(trial, rule_index, **person):
+    person.setdefault("age", 40)
+    found = check(trial, **person)[rule_index]
+    return found.met, found.reason
+
+
+@pytest.mark.parametrize(
+    "age, met, reason",
+    [
+        (17, False, "Age 17: below this trial's minimum of 18 years"),
+        (18, True, "Age 18: within this trial's ages, 18 years to 70 years"),
+        (19, True, "Age 19: within this trial's ages, 18 years to 70 years"),
+        (69, True, "Age 69: within this trial's ages, 18 years to 70 years"),
+        (70, True, "Age 70: within this trial's ages, 18 years to 70 years"),
+        (71, False, "Age 71: above this trial's maximum of 70 years"),
+        (72, False, "Age 72: above this trial's maximum of 70 years"),
+    ],
+)
+def test_age_at_just_below_and_just_above_each_bound_of_the_seed_trial(sample, age, met, reason):
+    assert answer(sample("NCT07107204"), 0, age=age) == (met, reason)
+
+
+@pytest.mark.parametrize(
+    "age, met",
+    [(4, False), (5, True), (6, True), (7, True), (8, True), (9, False)],
+)
+def test_a_childrens_trial_takes_only_its_ages(sample, age, met):
+    assert answer(sample("NCT00973089"), 0, age=age)[0] is met  # 5 to 8 years
+
+
+@pytest.mark.parametrize("age", [18, 19, 90, 130])
+def test_no_maximum_takes_any_age_from_the_minimum(sample, age):
+    met, reason = answer(sample("NCT06388018"), 0, age=age)
+    assert met is True
+    assert reason == f"Age {age}: at or above this trial's minimum of 18 years, with no maximum"
+
+
+def test_no_maximum_still_refuses_below_the_minimum(sample):
+    assert answer(sample("NCT06388018"), 0, age=17) == (False, "Age 17: below this trial's minimum of 18 years")
+
+
+def test_no_age_limits_at_all(sample):
+    assert answer(sample("NCT02841163"), 0, age=0) == (True, "Age 0: this trial has no age limits")
+
+
+@pytest.mark.parametrize("sex", ["", "FEMALE", "MALE"])
+def test_sex_all_takes_anyone(sample, sex):
+    assert answer(sample("NCT07107204"), 1, sex=sex) == (True, "Sex: any")
+
+
+@pytest.mark.parametrize("sex, met", [("FEMALE", True), ("MALE", False), ("", None)])
+def test_a_trial_for_women(sample, sex, met):
+    assert answer(sample("NCT06388018"), 1, sex=sex) == (met, "Sex: this trial takes women only")
+
+
+@pytest.mark.parametrize("sex, met", [("MALE", True), ("FEMALE", False), ("", None)])
+def test_a_trial_for_men(sample, sex, met):
+    assert answer(sample("NCT01534065"), 1, sex=sex) == (met, "Sex: this trial takes men only")
+
+
+@pytest.mark.parametrize(
+    "nct_id, person, met, reason",
+    [
+        ("NCT07107204", "true", False, "Healthy volunteers: not accepted; this trial is for people with the condition"),
+        ("NCT07107204", "false", True, "Healthy volunteers: not accepted; this trial is for people with the condition"),
+        ("NCT07107204", "", None, "Healthy volunteers: not accepted; this trial is for people with the condition"),
+        ("NCT00973089", "true", True, "Healthy volunteers: accepted"),
+        ("NCT00973089", "false", None, "Healthy volunteers: accepted"),
+        ("NCT00517179", "true", None, "Healthy volunteers: the record does not say"),
+    ],
+)
+def test_healthy_volunteers(sample, nct_id, person, met, reason):
+    assert answer(sample(nct_id), 2, healthy_volunteers=person) == (met, reason)
+
+
+def test_the_form_is_unbound_until_an_answer_is_given():
+    assert not QuickCheckForm.from_query({}).is_bound
+    assert QuickCheckForm.from_query({"age": "40"}).is_bound
+
+
+@pytest.mark.parametrize("age", ["-1", "131", "forty", "4.5", "1e9"])
+def test_the_form_refuses_ages_it_cannot_check(age):
+    form = QuickCheckForm.from_query({"age": age})
+    assert not form.is_valid() and "age" in form.errors
+
+
+def test_the_form_asks_for_an_age_when_only_sex_is_given():
+    form = QuickCheckForm.from_query({"sex": "FEMALE"})
+    assert form.errors["age"] == ["Enter your age in years, for example 45."]
+
+
+def test_answers_become_search_filters_healthy_volunteers_only_when_healthy():
+    assert search_parameters({"age": 40, "sex": "FEMALE", "healthy_volunteers": "false"}) == {
+        "age": 40,
+        "sex": "FEMALE",
+    }
+    assert search_parameters({"age": 40, "sex": "", "healthy_volunteers": "true"}) == {
+        "age": 40,
+        "healthy_volunteers": "true",
+    }
