@@ -7,6 +7,7 @@ from trials.sitemaps import TrialSitemap
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switcher posts here
     path("sitemap.xml", sitemap, {"sitemaps": {"trials": TrialSitemap}}, name="sitemap"),
     path("", include("trials.urls")),
 ]

@@ -1,39 +1,42 @@
 """ClinicalTrials.gov API v2 enums as TextChoices, with plain-language labels.
 
-Values are exactly the registry's enum names, so records round-trip unchanged.
+Values are exactly the registry's enum names, so records round-trip unchanged. Labels are
+interface text, translated (lazily) into the reader's language; exports and the search
+index use the values, or the English labels (trials.search.exports).
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", "Not yet recruiting"
-    RECRUITING = "RECRUITING", "Recruiting"
-    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", "Enrolling by invitation"
-    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", "Active, not recruiting"
-    SUSPENDED = "SUSPENDED", "Suspended"
-    TERMINATED = "TERMINATED", "Terminated"
-    COMPLETED = "COMPLETED", "Completed"
-    WITHDRAWN = "WITHDRAWN", "Withdrawn"
-    UNKNOWN = "UNKNOWN", "Unknown status"
-    AVAILABLE = "AVAILABLE", "Available"
-    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", "No longer available"
-    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", "Temporarily not available"
-    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", "Approved for marketing"
-    WITHHELD = "WITHHELD", "Withheld"
+    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", _("Not yet recruiting")
+    RECRUITING = "RECRUITING", _("Recruiting")
+    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", _("Enrolling by invitation")
+    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", _("Active, not recruiting")
+    SUSPENDED = "SUSPENDED", _("Suspended")
+    TERMINATED = "TERMINATED", _("Terminated")
+    COMPLETED = "COMPLETED", _("Completed")
+    WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+    UNKNOWN = "UNKNOWN", _("Unknown status")
+    AVAILABLE = "AVAILABLE", _("Available")
+    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", _("No longer available")
+    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", _("Temporarily not available")
+    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", _("Approved for marketing")
+    WITHHELD = "WITHHELD", _("Withheld")
 
 
 class Phase(models.TextChoices):
     """The registry's phase lists, stored as one value: PHASE1+PHASE2 is PHASE1_PHASE2."""
 
-    EARLY_PHASE1 = "EARLY_PHASE1", "Early phase 1"
-    PHASE1 = "PHASE1", "Phase 1"
-    PHASE1_PHASE2 = "PHASE1_PHASE2", "Phase 1/Phase 2"
-    PHASE2 = "PHASE2", "Phase 2"
-    PHASE2_PHASE3 = "PHASE2_PHASE3", "Phase 2/Phase 3"
-    PHASE3 = "PHASE3", "Phase 3"
-    PHASE4 = "PHASE4", "Phase 4"
-    NA = "NA", "Not applicable"
+    EARLY_PHASE1 = "EARLY_PHASE1", _("Early phase 1")
+    PHASE1 = "PHASE1", _("Phase 1")
+    PHASE1_PHASE2 = "PHASE1_PHASE2", _("Phase 1/Phase 2")
+    PHASE2 = "PHASE2", _("Phase 2")
+    PHASE2_PHASE3 = "PHASE2_PHASE3", _("Phase 2/Phase 3")
+    PHASE3 = "PHASE3", _("Phase 3")
+    PHASE4 = "PHASE4", _("Phase 4")
+    NA = "NA", _("Not applicable")
 
     @classmethod
     def from_list(cls, phases):
@@ -57,206 +60,206 @@ class Phase(models.TextChoices):
 
 
 class StudyType(models.TextChoices):
-    INTERVENTIONAL = "INTERVENTIONAL", "Interventional"
-    OBSERVATIONAL = "OBSERVATIONAL", "Observational"
-    EXPANDED_ACCESS = "EXPANDED_ACCESS", "Expanded access"
+    INTERVENTIONAL = "INTERVENTIONAL", _("Interventional")
+    OBSERVATIONAL = "OBSERVATIONAL", _("Observational")
+    EXPANDED_ACCESS = "EXPANDED_ACCESS", _("Expanded access")
 
 
 class DateType(models.TextChoices):
-    ACTUAL = "ACTUAL", "Actual"
-    ESTIMATED = "ESTIMATED", "Estimated"
+    ACTUAL = "ACTUAL", _("Actual")
+    ESTIMATED = "ESTIMATED", _("Estimated")
 
 
 class DatePrecision(models.TextChoices):
-    YEAR = "YEAR", "Year"
-    MONTH = "MONTH", "Month"
-    DAY = "DAY", "Day"
+    YEAR = "YEAR", _("Year")
+    MONTH = "MONTH", _("Month")
+    DAY = "DAY", _("Day")
 
 
 class AgencyClass(models.TextChoices):
-    NIH = "NIH", "NIH"
-    FED = "FED", "U.S. federal agency"
-    OTHER_GOV = "OTHER_GOV", "Other government"
-    INDIV = "INDIV", "Individual"
-    INDUSTRY = "INDUSTRY", "Industry"
-    NETWORK = "NETWORK", "Network"
-    AMBIG = "AMBIG", "Ambiguous"
-    OTHER = "OTHER", "Other"
-    UNKNOWN = "UNKNOWN", "Unknown"
+    NIH = "NIH", _("NIH")
+    FED = "FED", _("U.S. federal agency")
+    OTHER_GOV = "OTHER_GOV", _("Other government")
+    INDIV = "INDIV", _("Individual")
+    INDUSTRY = "INDUSTRY", _("Industry")
+    NETWORK = "NETWORK", _("Network")
+    AMBIG = "AMBIG", _("Ambiguous")
+    OTHER = "OTHER", _("Other")
+    UNKNOWN = "UNKNOWN", _("Unknown")
 
 
 class ResponsiblePartyType(models.TextChoices):
-    SPONSOR = "SPONSOR", "Sponsor"
-    PRINCIPAL_INVESTIGATOR = "PRINCIPAL_INVESTIGATOR", "Principal investigator"
-    SPONSOR_INVESTIGATOR = "SPONSOR_INVESTIGATOR", "Sponsor-investigator"
+    SPONSOR = "SPONSOR", _("Sponsor")
+    PRINCIPAL_INVESTIGATOR = "PRINCIPAL_INVESTIGATOR", _("Principal investigator")
+    SPONSOR_INVESTIGATOR = "SPONSOR_INVESTIGATOR", _("Sponsor-investigator")
 
 
 class Allocation(models.TextChoices):
-    RANDOMIZED = "RANDOMIZED", "Randomized"
-    NON_RANDOMIZED = "NON_RANDOMIZED", "Non-randomized"
-    NA = "NA", "Not applicable"
+    RANDOMIZED = "RANDOMIZED", _("Randomized")
+    NON_RANDOMIZED = "NON_RANDOMIZED", _("Non-randomized")
+    NA = "NA", _("Not applicable")
 
 
 class InterventionModel(models.TextChoices):
-    SINGLE_GROUP = "SINGLE_GROUP", "Single group"
-    PARALLEL = "PARALLEL", "Parallel"
-    CROSSOVER = "CROSSOVER", "Crossover"
-    FACTORIAL = "FACTORIAL", "Factorial"
-    SEQUENTIAL = "SEQUENTIAL", "Sequential"
+    SINGLE_GROUP = "SINGLE_GROUP", _("Single group")
+    PARALLEL = "PARALLEL", _("Parallel")
+    CROSSOVER = "CROSSOVER", _("Crossover")
+    FACTORIAL = "FACTORIAL", _("Factorial")
+    SEQUENTIAL = "SEQUENTIAL", _("Sequential")
 
 
 class PrimaryPurpose(models.TextChoices):
-    TREATMENT = "TREATMENT", "Treatment"
-    PREVENTION = "PREVENTION", "Prevention"
-    DIAGNOSTIC = "DIAGNOSTIC", "Diagnostic"
-    ECT = "ECT", "Educational/counseling/training"
-    SUPPORTIVE_CARE = "SUPPORTIVE_CARE", "Supportive care"
-    SCREENING = "SCREENING", "Screening"
-    HEALTH_SERVICES_RESEARCH = "HEALTH_SERVICES_RESEARCH", "Health services research"
-    BASIC_SCIENCE = "BASIC_SCIENCE", "Basic science"
-    DEVICE_FEASIBILITY = "DEVICE_FEASIBILITY", "Device feasibility"
-    OTHER = "OTHER", "Other"
+    TREATMENT = "TREATMENT", _("Treatment")
+    PREVENTION = "PREVENTION", _("Prevention")
+    DIAGNOSTIC = "DIAGNOSTIC", _("Diagnostic")
+    ECT = "ECT", _("Educational/counseling/training")
+    SUPPORTIVE_CARE = "SUPPORTIVE_CARE", _("Supportive care")
+    SCREENING = "SCREENING", _("Screening")
+    HEALTH_SERVICES_RESEARCH = "HEALTH_SERVICES_RESEARCH", _("Health services research")
+    BASIC_SCIENCE = "BASIC_SCIENCE", _("Basic science")
+    DEVICE_FEASIBILITY = "DEVICE_FEASIBILITY", _("Device feasibility")
+    OTHER = "OTHER", _("Other")
 
 
 class Masking(models.TextChoices):
-    NONE = "NONE", "None (open label)"
-    SINGLE = "SINGLE", "Single"
-    DOUBLE = "DOUBLE", "Double"
-    TRIPLE = "TRIPLE", "Triple"
-    QUADRUPLE = "QUADRUPLE", "Quadruple"
+    NONE = "NONE", _("None (open label)")
+    SINGLE = "SINGLE", _("Single")
+    DOUBLE = "DOUBLE", _("Double")
+    TRIPLE = "TRIPLE", _("Triple")
+    QUADRUPLE = "QUADRUPLE", _("Quadruple")
 
 
 class WhoMasked(models.TextChoices):
-    PARTICIPANT = "PARTICIPANT", "Participant"
-    CARE_PROVIDER = "CARE_PROVIDER", "Care provider"
-    INVESTIGATOR = "INVESTIGATOR", "Investigator"
-    OUTCOMES_ASSESSOR = "OUTCOMES_ASSESSOR", "Outcomes assessor"
+    PARTICIPANT = "PARTICIPANT", _("Participant")
+    CARE_PROVIDER = "CARE_PROVIDER", _("Care provider")
+    INVESTIGATOR = "INVESTIGATOR", _("Investigator")
+    OUTCOMES_ASSESSOR = "OUTCOMES_ASSESSOR", _("Outcomes assessor")
 
 
 class ObservationalModel(models.TextChoices):
-    COHORT = "COHORT", "Cohort"
-    CASE_CONTROL = "CASE_CONTROL", "Case-control"
-    CASE_ONLY = "CASE_ONLY", "Case-only"
-    CASE_CROSSOVER = "CASE_CROSSOVER", "Case-crossover"
-    ECOLOGIC_OR_COMMUNITY = "ECOLOGIC_OR_COMMUNITY", "Ecologic or community"
-    FAMILY_BASED = "FAMILY_BASED", "Family-based"
-    DEFINED_POPULATION = "DEFINED_POPULATION", "Defined population"
-    NATURAL_HISTORY = "NATURAL_HISTORY", "Natural history"
-    OTHER = "OTHER", "Other"
+    COHORT = "COHORT", _("Cohort")
+    CASE_CONTROL = "CASE_CONTROL", _("Case-control")
+    CASE_ONLY = "CASE_ONLY", _("Case-only")
+    CASE_CROSSOVER = "CASE_CROSSOVER", _("Case-crossover")
+    ECOLOGIC_OR_COMMUNITY = "ECOLOGIC_OR_COMMUNITY", _("Ecologic or community")
+    FAMILY_BASED = "FAMILY_BASED", _("Family-based")
+    DEFINED_POPULATION = "DEFINED_POPULATION", _("Defined population")
+    NATURAL_HISTORY = "NATURAL_HISTORY", _("Natural history")
+    OTHER = "OTHER", _("Other")
 
 
 class TimePerspective(models.TextChoices):
-    RETROSPECTIVE = "RETROSPECTIVE", "Retrospective"
-    PROSPECTIVE = "PROSPECTIVE", "Prospective"
-    CROSS_SECTIONAL = "CROSS_SECTIONAL", "Cross-sectional"
-    OTHER = "OTHER", "Other"
+    RETROSPECTIVE = "RETROSPECTIVE", _("Retrospective")
+    PROSPECTIVE = "PROSPECTIVE", _("Prospective")
+    CROSS_SECTIONAL = "CROSS_SECTIONAL", _("Cross-sectional")
+    OTHER = "OTHER", _("Other")
 
 
 class BioSpecRetention(models.TextChoices):
-    NONE_RETAINED = "NONE_RETAINED", "None retained"
-    SAMPLES_WITH_DNA = "SAMPLES_WITH_DNA", "Samples with DNA"
-    SAMPLES_WITHOUT_DNA = "SAMPLES_WITHOUT_DNA", "Samples without DNA"
+    NONE_RETAINED = "NONE_RETAINED", _("None retained")
+    SAMPLES_WITH_DNA = "SAMPLES_WITH_DNA", _("Samples with DNA")
+    SAMPLES_WITHOUT_DNA = "SAMPLES_WITHOUT_DNA", _("Samples without DNA")
 
 
 class ArmGroupType(models.TextChoices):
-    EXPERIMENTAL = "EXPERIMENTAL", "Experimental"
-    ACTIVE_COMPARATOR = "ACTIVE_COMPARATOR", "Active comparator"
-    PLACEBO_COMPARATOR = "PLACEBO_COMPARATOR", "Placebo comparator"
-    SHAM_COMPARATOR = "SHAM_COMPARATOR", "Sham comparator"
-    NO_INTERVENTION = "NO_INTERVENTION", "No intervention"
-    OTHER = "OTHER", "Other"
+    EXPERIMENTAL = "EXPERIMENTAL", _("Experimental")
+    ACTIVE_COMPARATOR = "ACTIVE_COMPARATOR", _("Active comparator")
+    PLACEBO_COMPARATOR = "PLACEBO_COMPARATOR", _("Placebo comparator")
+    SHAM_COMPARATOR = "SHAM_COMPARATOR", _("Sham comparator")
+    NO_INTERVENTION = "NO_INTERVENTION", _("No intervention")
+    OTHER = "OTHER", _("Other")
 
 
 class InterventionType(models.TextChoices):
-    BEHAVIORAL = "BEHAVIORAL", "Behavioral"
-    BIOLOGICAL = "BIOLOGICAL", "Biological"
-    COMBINATION_PRODUCT = "COMBINATION_PRODUCT", "Combination product"
-    DEVICE = "DEVICE", "Device"
-    DIAGNOSTIC_TEST = "DIAGNOSTIC_TEST", "Diagnostic test"
-    DIETARY_SUPPLEMENT = "DIETARY_SUPPLEMENT", "Dietary supplement"
-    DRUG = "DRUG", "Drug"
-    GENETIC = "GENETIC", "Genetic"
-    PROCEDURE = "PROCEDURE", "Procedure"
-    RADIATION = "RADIATION", "Radiation"
-    OTHER = "OTHER", "Other"
+    BEHAVIORAL = "BEHAVIORAL", _("Behavioral")
+    BIOLOGICAL = "BIOLOGICAL", _("Biological")
+    COMBINATION_PRODUCT = "COMBINATION_PRODUCT", _("Combination product")
+    DEVICE = "DEVICE", _("Device")
+    DIAGNOSTIC_TEST = "DIAGNOSTIC_TEST", _("Diagnostic test")
+    DIETARY_SUPPLEMENT = "DIETARY_SUPPLEMENT", _("Dietary supplement")
+    DRUG = "DRUG", _("Drug")
+    GENETIC = "GENETIC", _("Genetic")
+    PROCEDURE = "PROCEDURE", _("Procedure")
+    RADIATION = "RADIATION", _("Radiation")
+    OTHER = "OTHER", _("Other")
 
 
 class OutcomeKind(models.TextChoices):
-    PRIMARY = "PRIMARY", "Primary"
-    SECONDARY = "SECONDARY", "Secondary"
-    OTHER = "OTHER", "Other"
+    PRIMARY = "PRIMARY", _("Primary")
+    SECONDARY = "SECONDARY", _("Secondary")
+    OTHER = "OTHER", _("Other")
 
 
 class Sex(models.TextChoices):
-    ALL = "ALL", "All"
-    FEMALE = "FEMALE", "Female"
-    MALE = "MALE", "Male"
+    ALL = "ALL", _("All")
+    FEMALE = "FEMALE", _("Female")
+    MALE = "MALE", _("Male")
 
 
 class StandardAge(models.TextChoices):
-    CHILD = "CHILD", "Child (birth–17)"
-    ADULT = "ADULT", "Adult (18–64)"
-    OLDER_ADULT = "OLDER_ADULT", "Older adult (65+)"
+    CHILD = "CHILD", _("Child (birth–17)")
+    ADULT = "ADULT", _("Adult (18–64)")
+    OLDER_ADULT = "OLDER_ADULT", _("Older adult (65+)")
 
 
 class SamplingMethod(models.TextChoices):
-    PROBABILITY_SAMPLE = "PROBABILITY_SAMPLE", "Probability sample"
-    NON_PROBABILITY_SAMPLE = "NON_PROBABILITY_SAMPLE", "Non-probability sample"
+    PROBABILITY_SAMPLE = "PROBABILITY_SAMPLE", _("Probability sample")
+    NON_PROBABILITY_SAMPLE = "NON_PROBABILITY_SAMPLE", _("Non-probability sample")
 
 
 class CriterionKind(models.TextChoices):
-    INCLUSION = "INCLUSION", "Inclusion"
-    EXCLUSION = "EXCLUSION", "Exclusion"
-    GENERAL = "GENERAL", "General"
+    INCLUSION = "INCLUSION", _("Inclusion")
+    EXCLUSION = "EXCLUSION", _("Exclusion")
+    GENERAL = "GENERAL", _("General")
 
 
 class OfficialRole(models.TextChoices):
-    STUDY_CHAIR = "STUDY_CHAIR", "Study chair"
-    STUDY_DIRECTOR = "STUDY_DIRECTOR", "Study director"
-    PRINCIPAL_INVESTIGATOR = "PRINCIPAL_INVESTIGATOR", "Principal investigator"
-    SUB_INVESTIGATOR = "SUB_INVESTIGATOR", "Sub-investigator"
+    STUDY_CHAIR = "STUDY_CHAIR", _("Study chair")
+    STUDY_DIRECTOR = "STUDY_DIRECTOR", _("Study director")
+    PRINCIPAL_INVESTIGATOR = "PRINCIPAL_INVESTIGATOR", _("Principal investigator")
+    SUB_INVESTIGATOR = "SUB_INVESTIGATOR", _("Sub-investigator")
 
 
 class ContactRole(models.TextChoices):
-    STUDY_CHAIR = "STUDY_CHAIR", "Study chair"
-    STUDY_DIRECTOR = "STUDY_DIRECTOR", "Study director"
-    PRINCIPAL_INVESTIGATOR = "PRINCIPAL_INVESTIGATOR", "Principal investigator"
-    SUB_INVESTIGATOR = "SUB_INVESTIGATOR", "Sub-investigator"
-    CONTACT = "CONTACT", "Contact"
+    STUDY_CHAIR = "STUDY_CHAIR", _("Study chair")
+    STUDY_DIRECTOR = "STUDY_DIRECTOR", _("Study director")
+    PRINCIPAL_INVESTIGATOR = "PRINCIPAL_INVESTIGATOR", _("Principal investigator")
+    SUB_INVESTIGATOR = "SUB_INVESTIGATOR", _("Sub-investigator")
+    CONTACT = "CONTACT", _("Contact")
 
 
 class OrgStudyIdType(models.TextChoices):
-    NIH = "NIH", "U.S. NIH grant/contract"
-    FDA = "FDA", "U.S. FDA grant/contract"
-    VA = "VA", "U.S. VA grant/contract"
-    CDC = "CDC", "U.S. CDC grant/contract"
-    AHRQ = "AHRQ", "U.S. AHRQ grant/contract"
-    SAMHSA = "SAMHSA", "U.S. SAMHSA grant/contract"
+    NIH = "NIH", _("U.S. NIH grant/contract")
+    FDA = "FDA", _("U.S. FDA grant/contract")
+    VA = "VA", _("U.S. VA grant/contract")
+    CDC = "CDC", _("U.S. CDC grant/contract")
+    AHRQ = "AHRQ", _("U.S. AHRQ grant/contract")
+    SAMHSA = "SAMHSA", _("U.S. SAMHSA grant/contract")
 
 
 class SecondaryIdType(models.TextChoices):
-    NIH = "NIH", "U.S. NIH grant/contract"
-    FDA = "FDA", "U.S. FDA grant/contract"
-    VA = "VA", "U.S. VA grant/contract"
-    CDC = "CDC", "U.S. CDC grant/contract"
-    AHRQ = "AHRQ", "U.S. AHRQ grant/contract"
-    SAMHSA = "SAMHSA", "U.S. SAMHSA grant/contract"
-    OTHER_GRANT = "OTHER_GRANT", "Other grant/funding number"
-    EUDRACT_NUMBER = "EUDRACT_NUMBER", "EudraCT number"
-    CTIS = "CTIS", "EU CT number (CTIS)"
-    REGISTRY = "REGISTRY", "Registry identifier"
-    OTHER = "OTHER", "Other identifier"
+    NIH = "NIH", _("U.S. NIH grant/contract")
+    FDA = "FDA", _("U.S. FDA grant/contract")
+    VA = "VA", _("U.S. VA grant/contract")
+    CDC = "CDC", _("U.S. CDC grant/contract")
+    AHRQ = "AHRQ", _("U.S. AHRQ grant/contract")
+    SAMHSA = "SAMHSA", _("U.S. SAMHSA grant/contract")
+    OTHER_GRANT = "OTHER_GRANT", _("Other grant/funding number")
+    EUDRACT_NUMBER = "EUDRACT_NUMBER", _("EudraCT number")
+    CTIS = "CTIS", _("EU CT number (CTIS)")
+    REGISTRY = "REGISTRY", _("Registry identifier")
+    OTHER = "OTHER", _("Other identifier")
 
 
 class ReferenceType(models.TextChoices):
-    BACKGROUND = "BACKGROUND", "Background"
-    RESULT = "RESULT", "Result"
-    DERIVED = "DERIVED", "Derived"
+    BACKGROUND = "BACKGROUND", _("Background")
+    RESULT = "RESULT", _("Result")
+    DERIVED = "DERIVED", _("Derived")
 
 
 class Publication(models.TextChoices):
     """Where a record is in the portal's review workflow (not a registry field)."""
 
-    DRAFT = "DRAFT", "Draft"
-    IN_REVIEW = "IN_REVIEW", "In review"
-    PUBLISHED = "PUBLISHED", "Published"
+    DRAFT = "DRAFT", _("Draft")
+    IN_REVIEW = "IN_REVIEW", _("In review")
+    PUBLISHED = "PUBLISHED", _("Published")

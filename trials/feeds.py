@@ -7,6 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import gettext as _
 
 from .models import Trial
 from .views.search import trial_filter
@@ -39,13 +40,13 @@ class SearchFeed(Feed):
 
     def title(self, filterset):
         words = filterset.cleaned("q")
-        return f"Trials matching “{words}”" if words else "New and updated clinical trials"
+        return _("Trials matching “%(words)s”") % {"words": words} if words else _("New and updated clinical trials")
 
     def link(self, filterset):
         return reverse("trials:list") + (f"?{self.query_string}" if self.query_string else "")
 
     def description(self, filterset):
-        return "The most recently posted or updated trials for this search, newest first."
+        return _("The most recently posted or updated trials for this search, newest first.")
 
     def items(self, filterset):
         ids = list(filterset.filtered().order_by("-last_update", "-pk").values_list("pk", flat=True)[:FEED_SIZE])
@@ -53,7 +54,8 @@ class SearchFeed(Feed):
         return [trials[pk] for pk in ids if pk in trials]
 
     def item_title(self, trial):
-        return f"{trial.brief_title} ({trial.get_overall_status_display()})"
+        # Translators: an RSS item's title: the trial's title, then its recruitment status in brackets.
+        return _("%(title)s (%(status)s)") % {"title": trial.brief_title, "status": trial.get_overall_status_display()}
 
     def item_guid(self, trial):
         return f"{trial.nct_id}@{trial.last_update_posted_date}"  # a new item for each update

@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from . import choices
 from .models import Collaboration, Condition, Intervention, Location, Sponsor, TrialCondition
@@ -18,13 +19,13 @@ from .search.query import parse
 MAX_QUERY_LENGTH = 500
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m", "%Y"]  # the page's date boxes send the first; links may use any
 SORTS = {  # sort parameter -> (label, SearchEntry ordering); relevance comes from the text backend
-    "relevance": ("Best match", None),
-    "updated": ("Last updated", ["-last_update", "-pk"]),
-    "start": ("Start date, newest first", ["-start_date", "-pk"]),
-    "enrollment": ("Enrollment, largest first", ["-enrollment", "-pk"]),
-    "title": ("Title A–Z", ["title", "pk"]),
+    "relevance": (_("Best match"), None),
+    "updated": (_("Last updated"), ["-last_update", "-pk"]),
+    "start": (_("Start date, newest first"), ["-start_date", "-pk"]),
+    "enrollment": (_("Enrollment, largest first"), ["-enrollment", "-pk"]),
+    "title": (_("Title A–Z"), ["title", "pk"]),
 }
-YES_NO = [("true", "Yes"), ("false", "No")]
+YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 
 def _named(texts):
@@ -61,7 +62,7 @@ class TextValuesField(forms.Field):
         for text in values:
             ProhibitNullCharactersValidator()(text)
             if len(text) > 300:
-                raise forms.ValidationError("Use at most 300 characters.", code="max_length")
+                raise forms.ValidationError(_("Use at most 300 characters."), code="max_length")
         return values
 
 
@@ -71,60 +72,62 @@ class TextValuesFilter(django_filters.Filter):
 
 class SearchForm(forms.Form):
     sort = forms.ChoiceField(
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        choices=[(key, label) for key, (label, _ordering) in SORTS.items()],
         required=False,
-        help_text="Best match needs words to search for.",
+        help_text=_("Best match needs words to search for."),
     )
 
 
 class TrialFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search for",
+        label=_("Search for"),
         method="filter_text",
         max_length=MAX_QUERY_LENGTH,
-        help_text='Words must all appear; "quoted words" as a phrase; OR for either; -word to exclude.',
+        help_text=_('Words must all appear; "quoted words" as a phrase; OR for either; -word to exclude.'),
     )
     status = django_filters.MultipleChoiceFilter(
-        distinct=False, choices=choices.Status.choices, label="Recruitment status"
+        distinct=False, choices=choices.Status.choices, label=_("Recruitment status")
     )
     phase = django_filters.MultipleChoiceFilter(
-        distinct=False, choices=choices.Phase.single_choices(), method="filter_phase"
+        distinct=False, choices=choices.Phase.single_choices(), method="filter_phase", label=_("Phase")
     )
     study_type = django_filters.MultipleChoiceFilter(
-        distinct=False, choices=choices.StudyType.choices, label="Study type"
+        distinct=False, choices=choices.StudyType.choices, label=_("Study type")
     )
-    condition = TextValuesFilter(method="filter_condition", label="Condition", help_text="Its exact name.")
+    condition = TextValuesFilter(method="filter_condition", label=_("Condition"), help_text=_("Its exact name."))
     intervention_type = django_filters.MultipleChoiceFilter(
         distinct=False,
         choices=choices.InterventionType.choices,
         method="filter_intervention_type",
-        label="Intervention type",
+        label=_("Intervention type"),
         widget=forms.CheckboxSelectMultiple,
     )
-    sponsor = TextValuesFilter(method="filter_sponsor", label="Sponsor", help_text="Lead or collaborator, exact name.")
+    sponsor = TextValuesFilter(
+        method="filter_sponsor", label=_("Sponsor"), help_text=_("Lead or collaborator, exact name.")
+    )
     sponsor_class = django_filters.MultipleChoiceFilter(
-        distinct=False, choices=choices.AgencyClass.choices, label="Lead sponsor type"
+        distinct=False, choices=choices.AgencyClass.choices, label=_("Lead sponsor type")
     )
     sex = django_filters.ChoiceFilter(
-        choices=choices.Sex.choices, method="filter_sex", label="Open to", empty_label="Any sex"
+        choices=choices.Sex.choices, method="filter_sex", label=_("Open to"), empty_label=_("Any sex")
     )
     age = django_filters.NumberFilter(
         method="filter_age",
         min_value=0,
         max_value=130,
-        label="Age (years)",
-        help_text="Trials a person of this age may join.",
+        label=_("Age (years)"),
+        help_text=_("Trials a person of this age may join."),
     )
     healthy_volunteers = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_yes_no", label="Accepts healthy volunteers", empty_label="Any"
+        choices=YES_NO, method="filter_yes_no", label=_("Accepts healthy volunteers"), empty_label=_("Any")
     )
-    country = TextValuesFilter(method="filter_country", label="Country", help_text="Where the trial has a site.")
+    country = TextValuesFilter(method="filter_country", label=_("Country"), help_text=_("Where the trial has a site."))
     has_results = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_yes_no", label="Results posted", empty_label="Any"
+        choices=YES_NO, method="filter_yes_no", label=_("Results posted"), empty_label=_("Any")
     )
-    start_from = date_filter("start_date", "gte", "Starts on or after")
-    start_to = date_filter("start_date", "lte", "Starts on or before")
-    updated_since = date_filter("last_update", "gte", "Updated since")
+    start_from = date_filter("start_date", "gte", _("Starts on or after"))
+    start_to = date_filter("start_date", "lte", _("Starts on or before"))
+    updated_since = date_filter("last_update", "gte", _("Updated since"))
 
     class Meta:
         form = SearchForm

@@ -11,25 +11,28 @@ import re
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from . import choices
 from .models import Trial
 
-# The protocol's modules as the sections staff and readers know them.
+# The protocol's modules as the sections staff and readers know them (names in the active language:
+# changes() and sections_changed() give plain strings, read when they are called).
 SECTIONS = {
-    "identificationModule": "Identification",
-    "statusModule": "Status and dates",
-    "sponsorCollaboratorsModule": "Sponsors",
-    "oversightModule": "Oversight",
-    "descriptionModule": "Description",
-    "conditionsModule": "Conditions",
-    "designModule": "Design",
-    "armsInterventionsModule": "Groups and interventions",
-    "outcomesModule": "Outcomes",
-    "eligibilityModule": "Eligibility",
-    "contactsLocationsModule": "Contacts and sites",
-    "referencesModule": "References",
-    "ipdSharingStatementModule": "Data sharing",
+    "identificationModule": _("Identification"),
+    "statusModule": _("Status and dates"),
+    "sponsorCollaboratorsModule": _("Sponsors"),
+    "oversightModule": _("Oversight"),
+    "descriptionModule": _("Description"),
+    "conditionsModule": _("Conditions"),
+    "designModule": _("Design"),
+    "armsInterventionsModule": _("Groups and interventions"),
+    "outcomesModule": _("Outcomes"),
+    "eligibilityModule": _("Eligibility"),
+    "contactsLocationsModule": _("Contacts and sites"),
+    "referencesModule": _("References"),
+    "ipdSharingStatementModule": _("Data sharing"),
 }
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 NAME_SUFFIXES = ("Struct", "Info", "Infos", "Module")
@@ -77,6 +80,11 @@ def _label(key):
     return CAMEL_RE.sub(" ", key).lower()
 
 
+def _section(key):
+    """The name of the protocol module `key`, as a string in the active language."""
+    return str(SECTIONS[key]) if key in SECTIONS else _label(key)
+
+
 def _flatten(value, path=()):
     """(path, value) for each leaf; a list of plain values (conditions, phases...) is one leaf."""
     if isinstance(value, dict):
@@ -93,7 +101,9 @@ def _text(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        if value:
+            return pgettext("a true or false value in a record", "yes")
+        return pgettext("a true or false value in a record", "no")
     if isinstance(value, list):
         return "; ".join(_text(item) for item in value)
     return str(value)
@@ -102,22 +112,20 @@ def _text(value):
 def changes(old_record, new_record):
     """Every field that differs between two protocol sections, section by section in the record's order."""
     old, new = dict(_flatten(old_record or {})), dict(_flatten(new_record or {}))
-    found = []
+    order = list(SECTIONS)
+    found = []  # (place of the section in the record, change)
     for path in dict.fromkeys([*old, *new]):
         if old.get(path) != new.get(path):
-            section = SECTIONS.get(path[0], _label(path[0]))
             field = " › ".join(_label(part) if isinstance(part, str) else str(part) for part in path[1:])
-            found.append(Change(section, field, _text(old.get(path)), _text(new.get(path))))
-    order = list(SECTIONS.values())
-    return sorted(found, key=lambda change: order.index(change.section) if change.section in order else len(order))
+            change = Change(_section(path[0]), field, _text(old.get(path)), _text(new.get(path)))
+            found.append((order.index(path[0]) if path[0] in SECTIONS else len(order), change))
+    return [change for _place, change in sorted(found, key=lambda item: item[0])]
 
 
 def sections_changed(old_record, new_record):
     old_record, new_record = old_record or {}, new_record or {}
     return [
-        SECTIONS.get(key, _label(key))
-        for key in dict.fromkeys([*old_record, *new_record])
-        if old_record.get(key) != new_record.get(key)
+        _section(key) for key in dict.fromkeys([*old_record, *new_record]) if old_record.get(key) != new_record.get(key)
     ]
 
 

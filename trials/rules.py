@@ -1,12 +1,15 @@
 """The rules a trial record must follow, shared by the admin's forms and the importer.
 
-Each rule says what is wrong in words staff understand, keyed by the field to fix.
+Each rule says what is wrong in words staff understand (in the active language), keyed by the field to fix.
 Trial.clean() applies the rules on the trial's own fields; the rules on its related
 rows (contacts, study groups) are called by the admin's inline formsets and by the
 importer's reader with what each of them has.
 """
 
 from itertools import pairwise
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import choices
 from .eligibility import age_in_years
@@ -15,9 +18,9 @@ from .eligibility import age_in_years
 PRECISION_PARTS = {choices.DatePrecision.YEAR: 1, choices.DatePrecision.MONTH: 2}
 DATE_ORDER = [
     # (field, label): each date must not come before the one above it
-    ("start_date", "start date"),
-    ("primary_completion_date", "primary completion date"),
-    ("completion_date", "completion date"),
+    ("start_date", gettext_lazy("start date")),
+    ("primary_completion_date", gettext_lazy("primary completion date")),
+    ("completion_date", gettext_lazy("completion date")),
 ]
 
 
@@ -43,11 +46,16 @@ def age_errors(trial):
     for name in ("minimum_age", "maximum_age"):
         try:
             setattr(trial, f"{name}_years", age_in_years(getattr(trial, name)))
-        except ValueError as exc:
-            errors[name] = str(exc)
+        except ValueError:
+            # Translators: "18 Years" and "6 Months" are ages as the registry writes them: keep them in English.
+            message = _('"%(text)s" is not an age like "18 Years" or "6 Months".')
+            errors[name] = message % {"text": getattr(trial, name)}
     low, high = trial.minimum_age_years, trial.maximum_age_years
     if not errors and low is not None and high is not None and low > high:
-        errors["maximum_age"] = f"The maximum age ({trial.maximum_age}) is below the minimum age ({trial.minimum_age})."
+        errors["maximum_age"] = _("The maximum age (%(maximum)s) is below the minimum age (%(minimum)s).") % {
+            "maximum": trial.maximum_age,
+            "minimum": trial.minimum_age,
+        }
     return errors
 
 
@@ -57,7 +65,10 @@ def date_errors(trial):
     given = [(name, label) for name, label in DATE_ORDER if getattr(trial, name)]
     for (earlier, earlier_label), (later, later_label) in pairwise(given):
         if _before(trial, earlier, later):
-            errors[later] = f"The {later_label} is before the {earlier_label}."
+            errors[later] = _("The %(later)s is before the %(earlier)s.") % {
+                "later": later_label,
+                "earlier": earlier_label,
+            }
     return errors
 
 
@@ -65,19 +76,19 @@ def design_errors(trial):
     """Only interventional studies have a phase; who is masked needs a masking other than none."""
     errors = {}
     if trial.study_type != choices.StudyType.INTERVENTIONAL and trial.phase not in ("", choices.Phase.NA):
-        errors["phase"] = (
-            f"Only interventional studies have a phase: leave it empty or “Not applicable” "
-            f"for a study of type “{trial.get_study_type_display()}”."
-        )
+        errors["phase"] = _(
+            "Only interventional studies have a phase: leave it empty or “Not applicable” "
+            "for a study of type “%(study_type)s”."
+        ) % {"study_type": trial.get_study_type_display()}
     if trial.who_masked and trial.masking in ("", choices.Masking.NONE):
-        errors["who_masked"] = "Who is masked is only given when the masking is single, double, triple or quadruple."
+        errors["who_masked"] = _("Who is masked is only given when the masking is single, double, triple or quadruple.")
     return errors
 
 
 def recruiting_errors(trial):
     """A recruiting trial needs its start date (its contact is checked by contact_error)."""
     if trial.overall_status == choices.Status.RECRUITING and not trial.start_date:
-        return {"start_date": "A recruiting trial needs a start date."}
+        return {"start_date": _("A recruiting trial needs a start date.")}
     return {}
 
 
@@ -89,7 +100,7 @@ def trial_errors(trial):
 def contact_error(status, contact_count):
     """A recruiting trial must say whom to contact: a central contact or a contact at one of its sites."""
     if status == choices.Status.RECRUITING and contact_count == 0:
-        return "A recruiting trial needs a contact: add a central contact, or a contact at one of its sites."
+        return _("A recruiting trial needs a contact: add a central contact, or a contact at one of its sites.")
     return None
 
 
@@ -98,6 +109,6 @@ def duplicate_label_error(labels):
     seen = set()
     for label in labels:
         if label in seen:
-            return f"Two study groups are labelled “{label}”: each group needs its own label."
+            return _("Two study groups are labelled “%(label)s”: each group needs its own label.") % {"label": label}
         seen.add(label)
     return None

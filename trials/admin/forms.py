@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from trials import rules
 from trials.models import InterventionArm, LocationContact
@@ -40,12 +41,14 @@ class InterventionForm(forms.ModelForm):
     """An intervention with the study groups it is given in, chosen among this trial's groups only."""
 
     given_in = forms.TypedMultipleChoiceField(
-        label="Given in groups",
+        label=_("Given in groups"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="The study groups of this trial (save new groups first, then tick them here).",
-        error_messages={"invalid_choice": "Choose among this trial's own study groups: %(value)s is not one of them."},
+        help_text=_("The study groups of this trial (save new groups first, then tick them here)."),
+        error_messages={
+            "invalid_choice": _("Choose among this trial's own study groups: %(value)s is not one of them.")
+        },
     )
 
     def __init__(self, *args, arm_choices=(), **kwargs):

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from trials import models, workflow
 from trials.merging import merge_investigators, merge_sponsors
@@ -15,17 +17,17 @@ class MergeMixin:
 
     merge = None  # function(kept row, [duplicates], user) -> number of trials moved
 
-    @admin.action(description="Merge selected duplicates into one", permissions=["delete"])
+    @admin.action(description=_("Merge selected duplicates into one"), permissions=["delete"])
     def merge_selected(self, request, queryset):
         rows = list(queryset)
         if len(rows) < 2:
-            self.message_user(request, "Select at least two rows to merge.", level="warning")
+            self.message_user(request, gettext("Select at least two rows to merge."), level="warning")
             return None
         kept = next((row for row in rows if str(row.pk) == request.POST.get("keep")), None)
         if kept is None or "confirm" not in request.POST:
             context = {
                 **self.admin_site.each_context(request),
-                "title": f"Merge {self.model._meta.verbose_name_plural}",
+                "title": gettext("Merge %(things)s") % {"things": self.model._meta.verbose_name_plural},
                 "opts": self.model._meta,
                 "rows": rows,
                 "action": "merge_selected",
@@ -33,7 +35,12 @@ class MergeMixin:
             return TemplateResponse(request, "admin/trials/merge.html", context)
         duplicates = [row for row in rows if row.pk != kept.pk]
         moved = type(self).merge(kept, duplicates, request.user)
-        self.message_user(request, f"Merged {len(duplicates)} into “{kept}”; {moved} trial(s) updated.")
+        message = ngettext(
+            "Merged %(merged)s into “%(kept)s”; %(moved)s trial(s) updated.",
+            "Merged %(merged)s into “%(kept)s”; %(moved)s trial(s) updated.",
+            moved,
+        )
+        self.message_user(request, message % {"merged": len(duplicates), "kept": kept, "moved": moved})
         return None
 
 
@@ -56,11 +63,11 @@ class SponsorAdmin(MergeMixin, admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="trials led", ordering="lead_trial_count")
+    @admin.display(description=_("trials led"), ordering="lead_trial_count")
     def lead_trial_count(self, sponsor):
         return sponsor.lead_trial_count
 
-    @admin.display(description="collaborations", ordering="collaboration_count")
+    @admin.display(description=_("collaborations"), ordering="collaboration_count")
     def collaboration_count(self, sponsor):
         return sponsor.collaboration_count
 
@@ -75,7 +82,7 @@ class InvestigatorAdmin(MergeMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(trial_count=Count("officials"))
 
-    @admin.display(description="trials", ordering="trial_count")
+    @admin.display(description=_("trials"), ordering="trial_count")
     def trial_count(self, investigator):
         return investigator.trial_count
 
@@ -89,7 +96,7 @@ class ConditionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(trial_count=Count("trial_conditions"))
 
-    @admin.display(description="trials", ordering="trial_count")
+    @admin.display(description=_("trials"), ordering="trial_count")
     def trial_count(self, condition):
         return condition.trial_count
 

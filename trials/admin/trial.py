@@ -16,6 +16,8 @@ from django.db.models import URLField
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from trials import history, models, workflow
@@ -36,13 +38,19 @@ from .forms import (
 # Registry links are https; a link typed without a scheme gets https:// (Django 6's default too).
 URL_FIELDS = {URLField: {"assume_scheme": "https"}}
 
-IDENTIFICATION = "Identification"
-STATUS = "Status and dates"
-SPONSORS = "Sponsors"
-DESCRIPTION = "Description and conditions"
-DESIGN = "Design, groups and interventions"
-ELIGIBILITY = "Eligibility"
-CONTACTS = "Contacts and sites"
+IDENTIFICATION = _("Identification")
+STATUS = _("Status and dates")
+SPONSORS = _("Sponsors")
+DESCRIPTION = _("Description and conditions")
+DESIGN = _("Design, groups and interventions")
+ELIGIBILITY = _("Eligibility")
+CONTACTS = _("Contacts and sites")
+# What the workflow actions did, for the message after them ("trial(s)" whatever the count, in English).
+SUBMITTED_MESSAGE = ngettext_lazy(
+    "%(count)s trial(s) submitted for review.", "%(count)s trial(s) submitted for review.", "count"
+)
+PUBLISHED_MESSAGE = ngettext_lazy("%(count)s trial(s) published.", "%(count)s trial(s) published.", "count")
+UNPUBLISHED_MESSAGE = ngettext_lazy("%(count)s trial(s) unpublished.", "%(count)s trial(s) unpublished.", "count")
 
 
 def dated(name, with_type=True):
@@ -98,14 +106,14 @@ class SecondaryIdentifierInline(RecordInline):
 class CollaborationInline(SharedRowInline):
     model = models.Collaboration
     shared_field = "sponsor"
-    verbose_name_plural = "collaborators"
+    verbose_name_plural = _("collaborators")
     section = SPONSORS
 
 
 class TrialConditionInline(SharedRowInline):
     model = models.TrialCondition
     shared_field = "condition"
-    verbose_name_plural = "conditions"
+    verbose_name_plural = _("conditions")
     section = DESCRIPTION
 
 
@@ -122,7 +130,7 @@ class ReferenceInline(RecordInline):
 class ArmGroupInline(RecordInline):
     model = models.ArmGroup
     formset = ArmGroupFormSet
-    verbose_name_plural = "study groups (arms)"
+    verbose_name_plural = _("study groups (arms)")
     section = DESIGN
 
 
@@ -141,14 +149,14 @@ class OutcomeInline(RecordInline):
 
 class EligibilityCriterionInline(RecordInline):
     model = models.EligibilityCriterion
-    verbose_name_plural = "eligibility criteria, item by item (kept in step with the criteria text)"
+    verbose_name_plural = _("eligibility criteria, item by item (kept in step with the criteria text)")
     section = ELIGIBILITY
 
 
 class OfficialInline(SharedRowInline):
     model = models.Official
     shared_field = "investigator"
-    verbose_name_plural = "overall officials"
+    verbose_name_plural = _("overall officials")
     section = CONTACTS
 
 
@@ -168,7 +176,7 @@ class LocationInline(RecordInline):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("contacts")
 
-    @admin.display(description="site contacts")
+    @admin.display(description=_("site contacts"))
     def site_contacts(self, location):
         return ", ".join(str(contact) for contact in location.contacts.all()) or "—"
 
@@ -237,7 +245,7 @@ class TrialAdmin(SimpleHistoryAdmin):
         ),
         (SPONSORS, {"fields": ["lead_sponsor"]}),
         (
-            "Oversight",
+            _("Oversight"),
             {
                 "classes": ["collapse"],
                 "fields": [
@@ -295,7 +303,7 @@ class TrialAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Record", {"classes": ["collapse"], "fields": [("created_at", "updated_at")]}),
+        (_("Record"), {"classes": ["collapse"], "fields": [("created_at", "updated_at")]}),
     ]
     inlines = [
         SecondaryIdentifierInline,
@@ -327,10 +335,10 @@ class TrialAdmin(SimpleHistoryAdmin):
 
     # Lists
 
-    @admin.display(description="published state", ordering="publication")
+    @admin.display(description=_("published state"), ordering="publication")
     def published_state(self, trial):
         if trial.revision_of_id:
-            return f"{trial.get_publication_display()} (revision of the published record)"
+            return gettext("%(state)s (revision of the published record)") % {"state": trial.get_publication_display()}
         return trial.get_publication_display()
 
     def get_view_on_site_url(self, obj=None):
@@ -349,7 +357,9 @@ class TrialAdmin(SimpleHistoryAdmin):
             if criteria.has_changed():
                 messages.warning(
                     request,
-                    "The criteria text and its items were both changed: the items were read again from the text.",
+                    gettext(
+                        "The criteria text and its items were both changed: the items were read again from the text."
+                    ),
                 )
             self.replace_criteria(trial)
         elif criteria.has_changed():
@@ -372,14 +382,19 @@ class TrialAdmin(SimpleHistoryAdmin):
         for version in historical_records:  # newest first
             if newer is not None:
                 newer.history_delta_changes = [
-                    {"field": f"{change.section}: {change.field}", "old": change.old, "new": change.new}
+                    {
+                        # Translators: a changed field in the admin's history: "Design: phases".
+                        "field": gettext("%(section)s: %(field)s") % {"section": change.section, "field": change.field},
+                        "old": change.old,
+                        "new": change.new,
+                    }
                     for change in history.changes(version.record, newer.record)
                 ]
                 if version.publication != newer.publication:
                     newer.history_delta_changes.insert(
                         0,
                         {
-                            "field": "Published state",
+                            "field": gettext("Published state"),
                             "old": version.get_publication_display(),
                             "new": newer.get_publication_display(),
                         },
@@ -408,41 +423,43 @@ class TrialAdmin(SimpleHistoryAdmin):
             **(extra_context or {}),
             "can_revise": is_locked(trial) and super().has_change_permission(request, trial),
             "pending_revision": trial and models.Trial.objects.filter(revision_of=trial).first(),
-            "sections": [section for section, _ in self.fieldsets],
+            "sections": [section for section, _options in self.fieldsets],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def add_view(self, request, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "sections": [section for section, _ in self.fieldsets]}
+        extra_context = {**(extra_context or {}), "sections": [section for section, _options in self.fieldsets]}
         return super().add_view(request, form_url, extra_context)
 
     def _each(self, request, trials, step, done):
+        """Run a workflow step on each trial; `done` is the message after it (a count placeholder)."""
         count = 0
         for trial in trials:
             try:
                 count += bool(step(trial, request.user))
             except RecordError as exc:
-                self.message_user(request, f"{trial.nct_id} was not published: {exc}", messages.ERROR)
-        self.message_user(request, f"{count} trial(s) {done}.")
+                message = gettext("%(nct_id)s was not published: %(error)s") % {"nct_id": trial.nct_id, "error": exc}
+                self.message_user(request, message, messages.ERROR)
+        self.message_user(request, done % {"count": count})
 
-    @admin.action(description="Submit selected for review", permissions=["change"])
+    @admin.action(description=_("Submit selected for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._each(request, queryset, workflow.submit, "submitted for review")
+        self._each(request, queryset, workflow.submit, SUBMITTED_MESSAGE)
 
-    @admin.action(description="Publish selected (revisions go live)", permissions=["publish"])
+    @admin.action(description=_("Publish selected (revisions go live)"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._each(request, queryset.select_related("revision_of"), workflow.publish, "published")
+        self._each(request, queryset.select_related("revision_of"), workflow.publish, PUBLISHED_MESSAGE)
 
-    @admin.action(description="Unpublish selected", permissions=["publish"])
+    @admin.action(description=_("Unpublish selected"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._each(request, queryset, workflow.unpublish, "unpublished")
+        self._each(request, queryset, workflow.unpublish, UNPUBLISHED_MESSAGE)
 
-    @admin.action(description="Export selected as API v2 JSON", permissions=["view"])
+    @admin.action(description=_("Export selected as API v2 JSON"), permissions=["view"])
     def export_json(self, request, queryset):
         ids = list(queryset.order_by("nct_id").values_list("pk", flat=True))
         return json_response(ids, len(ids), False, filename="selected-trials.json")
 
-    @admin.action(description="Export selected as CSV", permissions=["view"])
+    @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         ids = list(queryset.order_by("nct_id").values_list("pk", flat=True))
         return csv_response(ids, request.build_absolute_uri, filename="selected-trials.csv")

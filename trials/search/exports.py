@@ -1,9 +1,14 @@
-"""The current search's matches as CSV rows and API v2 studies, read a chunk at a time for streaming."""
+"""The current search's matches as CSV rows and API v2 studies, read a chunk at a time for streaming.
+
+Exports are data, not pages: their words (CSV header, choice labels, notes) are English whatever
+the reader's language, so a file reads the same from every page.
+"""
 
 import csv
 import json
 
 from django.http import StreamingHttpResponse
+from django.utils import translation
 
 from trials.filters import SORTS
 from trials.models import Trial
@@ -63,25 +68,30 @@ def csv_rows(ids, absolute_url):
     yield CSV_HEADER
     queryset = Trial.objects.for_list().prefetch_related("interventions", "locations")
     for trials in _chunks(ids, queryset):
-        for trial in trials:
-            row = [
-                trial.nct_id,
-                trial.brief_title,
-                trial.get_overall_status_display(),
-                trial.get_phase_display(),
-                trial.get_study_type_display(),
-                "; ".join(condition.name for condition in trial.ordered_conditions),
-                "; ".join(intervention.name for intervention in trial.interventions.all()),
-                trial.lead_sponsor.name,
-                trial.enrollment_count,
-                trial.start_date,
-                trial.completion_date,
-                trial.last_update_posted_date,
-                "yes" if trial.has_results else "no",
-                "; ".join(sorted({location.country for location in trial.locations.all() if location.country})),
-                absolute_url(trial.get_absolute_url()),
-            ]
+        with translation.override("en"):  # choice labels in English; the reader's language is back before yielding
+            rows = [_csv_row(trial, absolute_url) for trial in trials]
+        for row in rows:
             yield [safe_cell(value) for value in row]
+
+
+def _csv_row(trial, absolute_url):
+    return [
+        trial.nct_id,
+        trial.brief_title,
+        trial.get_overall_status_display(),
+        trial.get_phase_display(),
+        trial.get_study_type_display(),
+        "; ".join(condition.name for condition in trial.ordered_conditions),
+        "; ".join(intervention.name for intervention in trial.interventions.all()),
+        trial.lead_sponsor.name,
+        trial.enrollment_count,
+        trial.start_date,
+        trial.completion_date,
+        trial.last_update_posted_date,
+        "yes" if trial.has_results else "no",
+        "; ".join(sorted({location.country for location in trial.locations.all() if location.country})),
+        absolute_url(trial.get_absolute_url()),
+    ]
 
 
 def json_chunks(ids, total, capped):

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from trials import choices
 from trials.models import TrialCondition
@@ -37,7 +38,7 @@ class Facets:
             labels = dict(choices.Phase.single_choices())
             counts = Counter({value: sum(counts[v] for v in choices.Phase.including(value)) for value in labels})
         elif name == "has_results":
-            labels = {"true": "Yes", "false": "No"}
+            labels = {"true": _("Yes"), "false": _("No")}
             counts = Counter({"true": counts[True], "false": counts[False]})
         else:
             labels = dict(FACETS[name].choices)

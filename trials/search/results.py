@@ -71,7 +71,7 @@ def loosen(filterset):
     for name in filterset.active_parameters():
         count = filterset.filtered(without=name).count()
         if count:
-            options.append((name, filterset.form[name].label, count))
+            options.append((name, str(filterset.form[name].label), count))
     return options
 
 

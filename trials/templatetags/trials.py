@@ -9,14 +9,21 @@ from django import template
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from trials.choices import DatePrecision
+from trials.choices import DatePrecision, DateType
 from trials.eligibility import unescape_markdown
 from trials.identifiers import registry_link
 
 register = template.Library()
 
-DATE_FORMATS = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "F Y", DatePrecision.DAY: "j F Y"}
+# Date formats (Django's `date` filter letters) per precision: translatable, as the order of day, month and year is.
+DATE_FORMATS = {
+    DatePrecision.YEAR: pgettext_lazy("format of a registry date known to the year (Django date format)", "Y"),
+    DatePrecision.MONTH: pgettext_lazy("format of a registry date known to the month (Django date format)", "F Y"),
+    DatePrecision.DAY: pgettext_lazy("format of a registry date known to the day (Django date format)", "j F Y"),
+}
 ALLOWED_TAGS = {
     "p", "br", "ul", "ol", "li", "em", "strong", "code", "pre", "blockquote", "h3", "h4", "h5", "a",
     "table", "thead", "tbody", "tr", "th", "td", "hr", "sub", "sup",
@@ -25,6 +32,12 @@ ALLOWED_TAGS = {
 REGISTRY_ESCAPES = re.compile(r"\\([<=|~^])")
 # Characters that could end a <script> element or start markup, as JSON escapes (as Django's json_script does).
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# Why a trial is related (trials.related stores "same condition: Asthma" in English), in the reader's language.
+RELATED_REASONS = {
+    "same condition": gettext_lazy("same condition: %(value)s"),
+    "same intervention": gettext_lazy("same intervention: %(value)s"),
+    "similar title": gettext_lazy("similar title: %(value)s"),
+}
 SCHEMA_STATUSES = {
     "NOT_YET_RECRUITING": "NotYetRecruiting",
     "RECRUITING": "Recruiting",
@@ -43,9 +56,39 @@ def registry_date(trial, name):
     date = getattr(trial, name)
     if date is None:
         return ""
-    text = format_date(date, DATE_FORMATS.get(getattr(trial, f"{name}_precision"), "j F Y"))
+    text = format_date(
+        date, str(DATE_FORMATS.get(getattr(trial, f"{name}_precision"), DATE_FORMATS[DatePrecision.DAY]))
+    )
     date_type = getattr(trial, f"{name}_type", "")
+    if date_type == DateType.ACTUAL:
+        return _("%(date)s (actual)") % {"date": text}
+    if date_type == DateType.ESTIMATED:
+        return _("%(date)s (estimated)") % {"date": text}
     return f"{text} ({date_type.lower()})" if date_type else text
+
+
+@register.filter
+def age_range(trial):
+    """Who may join by age, in the reader's language: "18 to 70 years", "18 years and older", "Any age".
+
+    The ages are the registry's own text ("18 Years"), lower-cased as in trials.eligibility.describe_ages.
+    """
+    minimum, maximum = (trial.minimum_age or "").lower(), (trial.maximum_age or "").lower()
+    if minimum and maximum:
+        low, low_unit = minimum.split(maxsplit=1)
+        high, high_unit = maximum.split(maxsplit=1)
+        if low_unit.rstrip("s") == high_unit.rstrip("s"):
+            # Translators: an age range in one unit, e.g. "18 to 70 years" (the unit is the registry's English word).
+            return _("%(low)s to %(high)s %(unit)s") % {"low": low, "high": high, "unit": high_unit}
+        # Translators: an age range, e.g. "6 months to 17 years" (the ages are the registry's English text).
+        return _("%(minimum)s to %(maximum)s") % {"minimum": minimum, "maximum": maximum}
+    if minimum:
+        # Translators: a minimum age and no maximum, e.g. "18 years and older".
+        return _("%(minimum)s and older") % {"minimum": minimum}
+    if maximum:
+        # Translators: a maximum age and no minimum, e.g. "up to 17 years".
+        return _("up to %(maximum)s") % {"maximum": maximum}
+    return _("Any age")
 
 
 @register.filter
@@ -62,6 +105,15 @@ def markdown(text):
 def plain(text):
     """A short registry text shown inline: markdown escapes removed ("\\<70" reads "<70"), then auto-escaped."""
     return unescape_markdown(text or "")
+
+
+@register.filter
+def related_reason(reason):
+    """A related trial's stored reason ("same intervention: Aspirin") with its words translated, the value as stored."""
+    kind, colon, value = reason.partition(": ")
+    if colon and kind in RELATED_REASONS:
+        return RELATED_REASONS[kind] % {"value": value}
+    return reason
 
 
 @register.simple_tag

@@ -2,6 +2,8 @@
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trials import history
 from trials.identifiers import canonical_nct_id
@@ -10,12 +12,12 @@ from trials.registry import study_json
 
 TABS = [
     # (section, URL name, label)
-    ("overview", "trials:detail", "Overview"),
-    ("design", "trials:design", "Design"),
-    ("groups", "trials:groups", "Groups"),
-    ("eligibility", "trials:eligibility", "Eligibility"),
-    ("contacts", "trials:contacts", "Contacts & sites"),
-    ("history", "trials:history", "History"),
+    ("overview", "trials:detail", gettext_lazy("Overview")),
+    ("design", "trials:design", gettext_lazy("Design")),
+    ("groups", "trials:groups", gettext_lazy("Groups")),
+    ("eligibility", "trials:eligibility", gettext_lazy("Eligibility")),
+    ("contacts", "trials:contacts", gettext_lazy("Contacts & sites")),
+    ("history", "trials:history", gettext_lazy("History")),
 ]
 
 
@@ -61,12 +63,12 @@ def version_history(request, trial):
         try:
             chosen = numbers[int(request.GET.get("from"))], numbers[int(request.GET.get("to"))]
         except (KeyError, TypeError, ValueError):
-            problem = "Choose two versions from the list."
+            problem = _("Choose two versions from the list.")
         else:
             if chosen[0].number < chosen[1].number:
                 older, newer = chosen
             else:
-                problem = "Choose an earlier version first, then a later one."
+                problem = _("Choose an earlier version first, then a later one.")
     changes = history.changes(older.version.record, newer.version.record) if older else []
     return {"versions": versions, "older": older, "newer": newer, "changes": changes, "version_problem": problem}
 

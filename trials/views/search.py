@@ -1,6 +1,7 @@
 """The search page, and the current search's matches as CSV, API v2 JSON and RSS."""
 
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from trials.filters import TrialFilter
 from trials.models import SearchEntry, Trial
@@ -9,11 +10,11 @@ from trials.search.query import nct_id_in
 from trials.search.results import search
 
 FACET_TITLES = {
-    "status": "Recruitment status",
-    "phase": "Phase",
-    "study_type": "Study type",
-    "sponsor_class": "Lead sponsor type",
-    "has_results": "Results posted",
+    "status": _("Recruitment status"),
+    "phase": _("Phase"),
+    "study_type": _("Study type"),
+    "sponsor_class": _("Lead sponsor type"),
+    "has_results": _("Results posted"),
 }
 MORE_FILTERS = [
     "condition",
@@ -59,6 +60,7 @@ def export_csv(request):
     ids, capped = matching_ids(trial_filter(request))
     response = csv_response(ids, request.build_absolute_uri)
     if capped:
+        # Part of the export, as the JSON export's note: English whatever the page language (headers are latin-1).
         response["X-Export-Note"] = f"Only the first {len(ids)} matches are included"
     return response
 
