@@ -5,7 +5,11 @@ PY := $(VENV)/bin/python
 SAMPLE := data/sample
 DEV := DEBUG=1
 
-.PHONY: run test test-postgres lint bench
+.PHONY: run test test-postgres lint bench system-deps
+
+# Debian packages the tests need: chromium for the browser tests (never a downloaded browser:
+# no `playwright install`) and gettext's msgfmt for translations. Installed only when missing.
+SYSTEM_PACKAGES := chromium gettext
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,15 +22,22 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(VENV)/bin/pyth
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
+system-deps:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/msgfmt ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	echo "Installing $(SYSTEM_PACKAGES) with apt-get"; \
+	$$SUDO apt-get update && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
+
 run: $(VENV)/.installed
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py import_ctgov $(SAMPLE)
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev system-deps
 	$(PY) -m pytest
 
-test-postgres: $(VENV)/.installed-dev
+test-postgres: $(VENV)/.installed-dev system-deps
 	scripts/with-postgres.sh $(PY) -m pytest
 
 lint: $(VENV)/.installed-dev

@@ -1,0 +1,156 @@
+"""axe-core in real Chromium: no WCAG 2.2 A/AA violation on the public pages, at desktop and phone widths,
+and no sideways scrolling on a 360 px phone.
+
+Also keyboard use of a record page: the skip link comes first and shows, every focused control
+shows a focus indicator, and the skip link takes focus into the main content.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import NoReverseMatch, reverse
+
+from .conftest import MOBILE, SEED_NCT, horizontal_overflow
+
+pytestmark = pytest.mark.browser
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+SEED_SECTIONS = ["", "design/", "groups/", "eligibility/", "contacts/", "history/", "full/"]
+
+
+def seed_trial():
+    from trials.models import Trial
+
+    return Trial.objects.get(nct_id=SEED_NCT)
+
+
+def sponsor_path():
+    return seed_trial().lead_sponsor.get_absolute_url()
+
+
+def investigator_path():
+    official = seed_trial().officials.select_related("investigator").first()
+    assert official is not None, f"{SEED_NCT} lists no investigator"
+    return official.investigator.get_absolute_url()
+
+
+def condition_path():
+    condition = seed_trial().ordered_conditions[0]
+    return condition.get_absolute_url()
+
+
+def glossary_path():
+    try:
+        return reverse("trials:glossary")
+    except NoReverseMatch:
+        pytest.skip("the glossary page is not there yet: reverse('trials:glossary') has no match")
+
+
+PAGES = {
+    "home": "/",
+    "search-results": "/trials/?q=herniation",
+    "search-no-results": "/trials/?q=zzzzqqqq",
+    **{f"record-{section.rstrip('/') or 'overview'}": f"/trials/{SEED_NCT}/{section}" for section in SEED_SECTIONS},
+    "sponsor": sponsor_path,
+    "investigator": investigator_path,
+    "condition": condition_path,
+    "conditions": "/conditions/",
+    "sponsors": "/sponsors/",
+    "glossary": glossary_path,
+    "not-found": "/trials/NCT00000000/",
+}
+
+
+def describe(violations):
+    """Each violation with its rule, help and failing nodes, so the fix is plain from the test output."""
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}\n  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {' > '.join(map(str, node['target']))}: {node['html'][:300]}")
+            summary = node.get("failureSummary")
+            if summary:
+                lines.append("      " + summary.replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+def axe_violations(page):
+    return Axe().run(page, options=AXE_OPTIONS).response["violations"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_wcag_aa(page, site, name):
+    """axe-core finds no violation at 1280 and 360 px wide, and at 360 px the page does not scroll sideways."""
+    path = PAGES[name]() if callable(PAGES[name]) else PAGES[name]
+    response = page.goto(site + path)
+    assert response.status == (404 if name == "not-found" else 200), path
+
+    report = []
+    desktop = axe_violations(page)
+    if desktop:
+        report.append(f"axe-core, 1280 px wide, {path}:\n{describe(desktop)}")
+    page.set_viewport_size(MOBILE)
+    mobile = axe_violations(page)
+    if mobile:
+        report.append(f"axe-core, 360 px wide, {path}:\n{describe(mobile)}")
+    overflow = horizontal_overflow(page)
+    if overflow:
+        report.append(f"reflow (WCAG 1.4.10), 360 px wide, {path} scrolls sideways because of:\n" + "\n".join(overflow))
+    assert not report, "WCAG 2.2 AA problems\n" + "\n\n".join(report)
+
+
+FOCUS_STYLE = """el => {
+  const style = getComputedStyle(el);
+  return {outline: style.outlineStyle, outlineWidth: style.outlineWidth, shadow: style.boxShadow};
+}"""
+FOCUSABLE = "a, button, input, select, textarea, summary, [tabindex]"
+
+
+def focused(page):
+    return page.evaluate_handle("document.activeElement").as_element()
+
+
+def test_skip_link_is_the_first_focus_and_shows(page, seed_site):
+    page.goto(f"{seed_site}/trials/{SEED_NCT}/")
+    page.keyboard.press("Tab")
+    first = focused(page)
+    assert first.evaluate("el => el.classList.contains('skip-link')"), first.evaluate("el => el.outerHTML")
+    assert first.inner_text().strip() == "Skip to content"
+    box = first.bounding_box()
+    viewport = page.viewport_size
+    assert box and box["width"] > 0 and box["height"] > 0, "the focused skip link has no size"
+    assert 0 <= box["x"] < viewport["width"] and 0 <= box["y"] < viewport["height"], f"skip link off screen: {box}"
+
+
+@pytest.mark.parametrize("path", [f"/trials/{SEED_NCT}/", "/trials/?q=disc&status=COMPLETED"])
+def test_focused_controls_show_a_focus_indicator(page, seed_site, path):
+    """Tab through the page's first 40 stops (header, tabs or search form and facets): each one shows focus."""
+    page.goto(seed_site + path)
+    missing = []
+    seen = 0
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if not element.evaluate(f"el => el.matches({FOCUSABLE!r})"):
+            break  # past the last control: focus went back to the document
+        seen += 1
+        style = element.evaluate(FOCUS_STYLE)
+        if (style["outline"] == "none" or style["outlineWidth"] == "0px") and style["shadow"] == "none":
+            missing.append(f"{element.evaluate('el => el.outerHTML')[:200]}: {style}")
+    assert seen >= 8, f"only {seen} controls took focus on {path}"
+    assert not missing, "focused without a visible focus indicator:\n" + "\n".join(missing)
+
+
+def test_skip_link_moves_focus_to_main(page, seed_site):
+    page.goto(f"{seed_site}/trials/{SEED_NCT}/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#content"
+    on_main = page.evaluate("document.activeElement === document.getElementById('content')")
+    active = page.evaluate("document.activeElement.tagName.toLowerCase()")
+    page.keyboard.press("Tab")
+    next_in_main = page.evaluate("document.getElementById('content').contains(document.activeElement)")
+    assert next_in_main, "the Tab after the skip link does not land inside <main id=content>"
+    assert on_main, f"focus stays on <{active}>, not on <main id=content> (it needs tabindex=-1 to take focus)"

@@ -1,0 +1,134 @@
+"""A visitor's path through the portal in real Chromium: search, narrow with facets, read a trial, print it.
+
+Full-page screenshots at phone (360 px) and desktop (1280 px) widths go to tests/browser/screenshots/
+(ignored by git) for a person to look at.
+"""
+
+import re
+
+import pytest
+
+from .conftest import DESKTOP, MOBILE
+
+pytestmark = pytest.mark.browser
+
+CONDITION = "asthma"  # 11 samples mention it, with several statuses and phases
+TABS = [  # tab label, URL ending, a heading the section shows
+    ("Design", "/design/", "Study design"),
+    ("Groups", "/groups/", "Study groups"),
+    ("Eligibility", "/eligibility/", "Who can take part"),
+    ("Contacts & sites", "/contacts/", "Locations"),
+]
+
+
+OPTION_LABEL = """a => {
+  const copy = a.cloneNode(true);
+  copy.querySelectorAll('.check, .count, .visually-hidden').forEach(part => part.remove());
+  return copy.textContent.trim();
+}"""
+
+
+def snap(page, folder, name):
+    """Full-page screenshots at phone and desktop widths: NAME-360.png and NAME-1280.png."""
+    for size in (MOBILE, DESKTOP):
+        page.set_viewport_size(size)
+        page.screenshot(path=folder / f"{name}-{size['width']}.png", full_page=True)
+
+
+def result_total(page):
+    """The number in the results heading ("11 trials match")."""
+    match = re.match(r"(\d+) trials? match", page.locator("#results-heading").inner_text().strip())
+    assert match, page.locator("#results-heading").inner_text()
+    return int(match.group(1))
+
+
+def facet(page, title):
+    """The facet group headed TITLE in the "Narrow the results" panel."""
+    return (
+        page.get_by_role("complementary", name="Narrow the results")
+        .locator("section")
+        .filter(has=page.get_by_role("heading", name=title, exact=True))
+    )
+
+
+def choose_facet(page, title, label=None):
+    """Select an option of a facet as a visitor does (the first one that narrows the results when no label);
+    returns the option's label and the count it promised."""
+    options = facet(page, title).get_by_role("link")
+    total = result_total(page)
+    for index in range(options.count()):
+        option = options.nth(index)
+        name = option.evaluate(OPTION_LABEL)
+        count = int(option.locator(".count").inner_text())
+        if (label is None and 0 < count < total) or name == label:
+            option.click()
+            page.wait_for_load_state()
+            return name, count
+    raise AssertionError(f"no {title} option narrows the {total} results: {options.all_inner_texts()}")
+
+
+def test_search_filter_and_read_a_trial(page, site, screenshots):
+    # Home page: search for a condition with the search box.
+    page.goto(site + "/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Find a clinical trial"
+    snap(page, screenshots, "home")
+    page.get_by_role("search").get_by_label("Search for").fill(CONDITION)
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"/trials/\?q=asthma"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Find clinical trials"
+    found = result_total(page)
+    assert found > 2
+    assert page.locator(".trial-list > li").count() == min(found, 20)
+    assert page.get_by_label("Search for").input_value() == CONDITION
+    snap(page, screenshots, "search")
+
+    # Narrow by a recruitment status, then by a phase, with the facet links.
+    status, promised = choose_facet(page, "Recruitment status", "Completed")
+    assert result_total(page) == promised < found
+    selected = facet(page, "Recruitment status").locator("a[aria-current='true']")
+    assert selected.count() == 1 and status in selected.inner_text()
+    assert page.get_by_label("Search for").input_value() == CONDITION, "the search words were lost"
+    by_status = promised
+
+    phase, promised = choose_facet(page, "Phase")
+    assert result_total(page) == promised < by_status
+    assert phase in facet(page, "Phase").locator("a[aria-current='true']").inner_text()
+    assert status in facet(page, "Recruitment status").locator("a[aria-current='true']").inner_text()
+    assert "status=COMPLETED" in page.url and "phase=" in page.url
+    snap(page, screenshots, "search-filtered")
+
+    # Open the first result: its page shows the title that was listed, with the chosen status and phase.
+    first = page.locator(".trial-list > li").first
+    title = first.get_by_role("heading").inner_text().strip()
+    first.get_by_role("link", name=title).click()
+    page.wait_for_url(re.compile(r"/trials/NCT\d{8}/$"))
+    nct_id = re.search(r"NCT\d{8}", page.url).group(0)
+    assert page.get_by_role("heading", level=1).inner_text().strip() == title
+    snapshot = page.locator("dl.snapshot").inner_text()
+    assert status in snapshot and phase in snapshot
+    tabs = page.get_by_role("navigation", name="Record sections")
+    assert tabs.locator("[aria-current='page']").inner_text() == "Overview"
+    snap(page, screenshots, "record")
+
+    # Each section tab: its own address and heading, and it is marked as the current tab.
+    for label, ending, heading in TABS:
+        tabs.get_by_role("link", name=label, exact=True).click()
+        page.wait_for_url(f"**/trials/{nct_id}{ending}")
+        assert page.get_by_role("heading", level=1).inner_text().strip() == title
+        assert page.get_by_role("heading", name=heading, exact=True).first.is_visible()
+        current = tabs.locator("[aria-current='page']")
+        assert current.count() == 1 and current.inner_text() == label
+        if label == "Eligibility":
+            snap(page, screenshots, "eligibility")
+
+    # The printable full record: every section on one page, with a way back.
+    tabs.get_by_role("link", name="Full record").click()
+    page.wait_for_url(f"**/trials/{nct_id}/full/")
+    assert page.get_by_role("heading", level=1).inner_text().strip() == title
+    headings = page.locator("h2.section-heading").all_inner_texts()
+    assert headings == ["Overview", "Design", "Groups", "Eligibility", "Contacts & sites", "History"]
+    assert page.get_by_role("link", name="Back to the record by section").is_visible()
+    assert page.get_by_role("navigation", name="Record sections").count() == 0
+    snap(page, screenshots, "full")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible(), "the site header is printed"
