@@ -1,6 +1,7 @@
 """Offline places and distances (trials/geo.py) and recruiting sites near a place (trials/nearby.py)."""
 
 import copy
+import re
 
 import pytest
 
@@ -117,3 +118,56 @@ def test_a_trials_sites_sorted_nearest_first_unplaced_last(beijing_and_tianjin):
     ordered = nearby.by_distance(sites, geo.find_place("Tianjin"))
     assert [site.city for site in ordered] == ["Tianjin", "Beijing", "Nowhere"]
     assert ordered[0].distance == 0 and ordered[-1].distance is None
+
+
+# Searching near a place, and a record's sites by distance
+
+
+def result_ids(response):
+    assert response.status_code == 200
+    return re.findall(r'<a href="/trials/(NCT\d{8})/">', response.content.decode())
+
+
+@pytest.mark.parametrize("km, expected", [("250", ["NCT90000001", "NCT90000002"]), ("50", ["NCT90000001"])])
+def test_search_near_beijing_lists_trials_nearest_first(client, beijing_and_tianjin, km, expected):
+    assert result_ids(client.get("/trials/", {"near": "Beijing", "distance": km})) == expected
+
+
+def test_each_result_shows_its_nearest_recruiting_site_city_and_distance(client, beijing_and_tianjin):
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/trials/?near=Beijing&distance=250").content.decode()).split())
+    assert "Nearest site: Blood Diseases Hospital, Tianjin, about 110 km" in text
+    assert "Nearest site: Peking Union Medical College Hospital, Beijing, less than 10 km" in text
+
+
+def test_search_in_a_country(client, beijing_and_tianjin):
+    assert len(result_ids(client.get("/trials/", {"near": "China"}))) == 2
+    assert result_ids(client.get("/trials/", {"near": "Peru"})) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"near": "Qqqqville"},
+        {"near": "Beijing", "distance": "7"},
+        {"near": "Beijing", "distance": "x"},
+        {"near": "\x00"},
+    ],
+)
+def test_an_unknown_place_or_distance_is_explained_not_an_error(client, beijing_and_tianjin, query):
+    response = client.get("/trials/", query)
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_the_sites_page_sorts_sites_by_distance_from_a_place(client, seed_study, write_json, db):
+    sites = [
+        ("Zeta Hospital", "Shanghai", "China"),
+        ("Kappa Hospital", "Tianjin", "China"),
+        ("Omega Hospital", "Beijing", "China"),
+    ]
+    import_paths(write_json("one.json", sited_study(seed_study, "NCT90000006", *sites)))
+    page = client.get("/trials/NCT90000006/contacts/", {"near": "Beijing"}).content.decode()
+    assert page.index("Omega") < page.index("Kappa") < page.index("Zeta")
+    assert "about 110 km" in page
+    unsorted = client.get("/trials/NCT90000006/contacts/").content.decode()
+    assert unsorted.index("Zeta") < unsorted.index("Kappa") < unsorted.index("Omega")

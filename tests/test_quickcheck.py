@@ -1,5 +1,8 @@
 """The eligibility quick check over real sample records: each age bound, no maximum, and each sex rule."""
 
+import html
+import re
+
 import pytest
 
 from tests.conftest import SAMPLE_DIR, import_paths
@@ -116,3 +119,64 @@ def test_answers_become_search_filters_healthy_volunteers_only_when_healthy():
         "age": 40,
         "healthy_volunteers": "true",
     }
+
+
+# The check on the eligibility page, and the printable checklist
+
+
+def page_text(response):
+    """What a reader sees: tags dropped, entities decoded, spaces collapsed."""
+    assert response.status_code == 200
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def test_the_eligibility_page_answers_each_rule_with_its_reason(client, seed_trial):
+    text = page_text(client.get("/trials/NCT07107204/eligibility/", {"age": "72", "sex": "FEMALE"}))
+    assert "Does not fit Age 72: above this trial's maximum of 70 years" in text
+    assert "Fits Sex: any" in text
+    assert "this trial's basic rules do not fit" in text
+    assert "Only the study team can confirm whether you can take part." in text
+
+
+def test_the_eligibility_page_shows_the_form_without_answers_until_asked(client, seed_trial):
+    response = client.get("/trials/NCT07107204/eligibility/")
+    text = page_text(response)
+    assert 'method="get"' in response.content.decode() and "Your age in years" in text
+    assert "What the record's rules say" not in text
+
+
+def test_answers_that_fit_point_to_the_criteria_the_checklist_and_similar_trials(client, seed_trial):
+    response = client.get("/trials/NCT07107204/eligibility/", {"age": "40", "healthy_volunteers": "false"})
+    page = response.content.decode()
+    assert "From these answers, the basic rules fit." in page_text(response)
+    assert 'href="/trials/NCT07107204/eligibility/checklist/?age=40&amp;healthy_volunteers=false"' in page
+    assert 'href="/trials/?age=40"' in page
+
+
+@pytest.mark.parametrize("query", [{"age": "abc"}, {"age": "-3"}, {"sex": "FEMALE"}, {"age": "40", "sex": "<b>x"}])
+def test_bad_answers_are_explained_next_to_their_field(client, seed_trial, query):
+    response = client.get("/trials/NCT07107204/eligibility/", query)
+    page = response.content.decode()
+    assert response.status_code == 200 and 'role="alert"' in page
+    assert 'aria-invalid="true"' in page and "aria-describedby=" in page
+    assert "<b>x" not in page
+
+
+def test_nothing_is_stored(client, seed_trial, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3) as captured:  # trial + sponsors, conditions, criteria
+        client.get("/trials/NCT07107204/eligibility/", {"age": "40"})
+    assert not [query for query in captured if not query["sql"].lstrip().upper().startswith("SELECT")]
+    assert not client.cookies.get("sessionid")
+
+
+def test_the_checklist_lists_every_criterion_with_a_box_and_the_answers(client, seed_trial):
+    response = client.get("/trials/NCT07107204/eligibility/checklist/", {"age": "72"})
+    page = response.content.decode()
+    criteria = list(seed_trial.criteria.all())
+    assert page.count('<input type="checkbox">') == len(criteria) > 0
+    for criterion in criteria:
+        assert html.escape(criterion.text, quote=False) in page
+    text = page_text(response)
+    assert "Inclusion criteria: you need these" in text and "Exclusion criteria: any of these rules you out" in text
+    assert "Age 72: above this trial's maximum of 70 years" in text
+    assert "Only the study team can confirm whether you can take part." in text

@@ -11,7 +11,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import choices
+from . import choices, geo, nearby
 from .models import Collaboration, Condition, Intervention, Location, Sponsor, TrialCondition
 from .search.backends import backend
 from .search.query import parse
@@ -24,7 +24,9 @@ SORTS = {  # sort parameter -> (label, SearchEntry ordering); relevance comes fr
     "start": (_("Start date, newest first"), ["-start_date", "-pk"]),
     "enrollment": (_("Enrollment, largest first"), ["-enrollment", "-pk"]),
     "title": (_("Title A–Z"), ["title", "pk"]),
+    "distance": (_("Nearest recruiting site"), None),  # needs a city in "near"
 }
+DEFAULT_DISTANCE_KM = 100
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 
@@ -70,11 +72,57 @@ class TextValuesFilter(django_filters.Filter):
     field_class = TextValuesField
 
 
+class PlaceField(forms.CharField):
+    """A city ("Lyon", "Lyon, France", "Paris, Texas") or a country, placed offline: a geo.Place or None."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        place = geo.find_place(text[:300])
+        if place is None:
+            raise forms.ValidationError(
+                _("We could not find this place. Try a city, a city and its country (Lyon, France), or a country."),
+                code="unknown_place",
+            )
+        return place
+
+
+class PlaceFilter(django_filters.Filter):
+    field_class = PlaceField
+
+
+class NearForm(forms.Form):
+    """A record's sites sorted by distance from a city."""
+
+    near = PlaceField(
+        required=False,
+        label=_("Sort sites by distance from"),
+        help_text=_("A city, or a city and its country."),
+    )
+
+    def clean_near(self):
+        place = self.cleaned_data["near"]
+        if place is not None and place.is_country:
+            raise forms.ValidationError(
+                _("Enter a city in %(country)s to sort its sites by distance."), params={"country": place.country}
+            )
+        return place
+
+
 class SearchForm(forms.Form):
     sort = forms.ChoiceField(
         choices=[(key, label) for key, (label, _ordering) in SORTS.items()],
         required=False,
         help_text=_("Best match needs words to search for."),
+    )
+    distance = forms.TypedChoiceField(
+        choices=[(km, _("%(km)s km") % {"km": km}) for km in geo.DISTANCES_KM],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_DISTANCE_KM,
+        initial=DEFAULT_DISTANCE_KM,
+        label=_("Within"),
     )
 
 
@@ -120,6 +168,11 @@ class TrialFilter(django_filters.FilterSet):
     )
     healthy_volunteers = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_yes_no", label=_("Accepts healthy volunteers"), empty_label=_("Any")
+    )
+    near = PlaceFilter(
+        method="filter_near",
+        label=_("Near"),
+        help_text=_("A city or a country: trials recruiting there, nearest site first."),
     )
     country = TextValuesFilter(method="filter_country", label=_("Country"), help_text=_("Where the trial has a site."))
     has_results = django_filters.ChoiceFilter(
@@ -180,6 +233,16 @@ class TrialFilter(django_filters.FilterSet):
             matching |= Q(country__iexact=text)
         return entries.filter(trial_id__in=Location.objects.filter(matching).values("trial_id"))
 
+    def place(self):
+        """Where the person searches near (a geo.Place), or None."""
+        return self.cleaned("near")
+
+    def distance(self):
+        return self.cleaned("distance") or DEFAULT_DISTANCE_KM
+
+    def filter_near(self, entries, name, value):
+        return entries.filter(trial_id__in=nearby.trial_ids_near(value, self.distance()))
+
     # Filtering and ordering
 
     def filtered(self, without=None):
@@ -195,9 +258,11 @@ class TrialFilter(django_filters.FilterSet):
         return self.order(self.filtered())
 
     def sort(self):
-        """The sort in effect: as asked, else best match when there are words, else last updated."""
+        """The sort in effect: as asked, else nearest site near a city, best match with words, else last updated."""
         asked = self.cleaned("sort")
-        if asked in ("relevance", "", None):
+        if asked in ("relevance", "distance", "", None):
+            if self.place() is not None and not self.place().is_country:
+                return "distance"
             return "relevance" if self.text_query() else "updated"
         return asked
 
@@ -205,6 +270,9 @@ class TrialFilter(django_filters.FilterSet):
         sort = self.sort()
         if sort == "relevance":
             return backend().by_relevance(entries, self.text_query())
+        if sort == "distance":
+            nearest = nearby.nearest_distance(self.place(), self.distance())
+            return entries.annotate(distance=nearest).order_by("distance", "pk")
         return entries.order_by(*SORTS[sort][1])
 
     def is_active(self, name):

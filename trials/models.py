@@ -152,6 +152,7 @@ def _section_prefetches(section):
         "design": [interventions],
         "groups": ["arm_groups", interventions],
         "eligibility": ["criteria"],
+        "checklist": ["criteria"],
         "contacts": [
             models.Prefetch("collaborations", Collaboration.objects.select_related("sponsor")),
             models.Prefetch("officials", Official.objects.select_related("investigator")),
@@ -189,7 +190,8 @@ class TrialQuerySet(models.QuerySet):
     def for_section(self, section):
         """A record page: the trial with its sponsors, plus only the rows that section shows.
 
-        section is one of overview, design, groups, eligibility, contacts, history, or full (all of them).
+        section is one of overview, design, groups, eligibility, checklist (eligibility's printable criteria),
+        contacts, history, or full (all of them).
         Only the overview and the full record read the stored registry record (for posted results).
         """
         trials = self.select_related("lead_sponsor", "organization").prefetch_related(*_section_prefetches(section))

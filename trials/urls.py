@@ -16,6 +16,12 @@ urlpatterns = [
     path("trials/<str:nct_id>/design/", records.trial_section, {"section": "design"}, name="design"),
     path("trials/<str:nct_id>/groups/", records.trial_section, {"section": "groups"}, name="groups"),
     path("trials/<str:nct_id>/eligibility/", records.trial_section, {"section": "eligibility"}, name="eligibility"),
+    path(
+        "trials/<str:nct_id>/eligibility/checklist/",
+        records.trial_section,
+        {"section": "checklist"},
+        name="checklist",
+    ),
     path("trials/<str:nct_id>/contacts/", records.trial_section, {"section": "contacts"}, name="contacts"),
     path("trials/<str:nct_id>/history/", records.trial_section, {"section": "history"}, name="history"),
     path("trials/<str:nct_id>/full/", records.trial_section, {"section": "full"}, name="full"),
@@ -24,5 +30,6 @@ urlpatterns = [
     path("investigators/<int:pk>/", directory.investigator_detail, name="investigator"),
     path("conditions/", directory.condition_list, name="conditions"),
     path("conditions/<slug:slug>/", directory.condition_detail, name="condition"),
+    path("glossary/", pages.glossary, name="glossary"),
     path("healthz", pages.healthz, name="healthz"),
 ]

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from trials import nearby
 from trials.eligibility import unescape_markdown
 from trials.models import Condition, Intervention, Location, Trial
 
@@ -58,6 +59,10 @@ def search(filterset, page_number):
     page.object_list = [trials[pk] for pk in ids if pk in trials]
     query = filterset.text_query()
     _add_countries_and_snippets(page.object_list, query)
+    if place := filterset.place():
+        nearest = nearby.nearest_sites(ids, place, filterset.distance())
+        for trial in page.object_list:
+            trial.nearest_site = nearest.get(trial.pk)
     results = Results(total=facets.total, page=page, facets=facets, listed=listed)
     if not facets.total:
         results.respelt = respelt(filterset.cleaned("q"), query.words()) if query else ""

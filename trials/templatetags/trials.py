@@ -151,3 +151,11 @@ def trial_json_ld(context, trial):
         data["trialDesign"] = "https://schema.org/RandomizedTrial"
     text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped
+
+
+@register.filter
+def about_km(distance):
+    """A city-to-city distance as read: "less than 10 km", "about 40 km", "about 110 km" (to the nearest 10)."""
+    if distance < 10:
+        return _("less than 10 km")
+    return _("about %(km)s km") % {"km": int(round(distance, -1 if distance < 1000 else -2))}

@@ -1,4 +1,4 @@
-"""Site pages: home and the health check."""
+"""Site pages: home, the glossary and the health check."""
 
 from django.core.cache import cache
 from django.db import connection
@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from trials import choices
 from trials.filters import TrialFilter
+from trials.glossary import TOPICS
 from trials.models import Condition, SearchEntry, Trial
 from trials.search.index import HOME_CACHE_KEY
 
@@ -41,6 +42,10 @@ def home(request):
         "recent": Trial.objects.for_list().filter(pk__in=list(recent_ids)).order_by("-last_update_posted_date", "-pk"),
     }
     return render(request, "trials/home.html", context)
+
+
+def glossary(request):
+    return render(request, "trials/glossary.html", {"topics": TOPICS})
 
 
 def healthz(request):

@@ -1,11 +1,14 @@
 """A trial's record: one page per section under the same header, the full printable record, and its JSON."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trials import history
+from trials import history, nearby, quickcheck
+from trials.filters import NearForm
 from trials.identifiers import canonical_nct_id
 from trials.models import Trial
 from trials.registry import study_json
@@ -50,6 +53,10 @@ def trial_section(request, nct_id, section):
     context = {"trial": trial, "section": section, "tabs": TABS}
     if section == "history":
         context.update(version_history(request, trial))
+    if section in ("eligibility", "checklist"):
+        context.update(quick_check(request, trial))
+    if section == "contacts":
+        context.update(sites_near(request, trial))
     return render(request, f"trials/trial_{section}.html", context)
 
 
@@ -71,6 +78,33 @@ def version_history(request, trial):
                 problem = _("Choose an earlier version first, then a later one.")
     changes = history.changes(older.version.record, newer.version.record) if older else []
     return {"versions": versions, "older": older, "newer": newer, "changes": changes, "version_problem": problem}
+
+
+def quick_check(request, trial):
+    """The person's answers (GET, nothing stored) checked against the trial's age, sex and volunteer rules."""
+    form = quickcheck.QuickCheckForm.from_query(request.GET)
+    if not form.is_valid():
+        return {"quickcheck": form}
+    answers = quickcheck.check(trial, **form.cleaned_data)
+    return {
+        "quickcheck": form,
+        "answers": answers,
+        "fits": all(answer.met is not False for answer in answers),
+        "similar_search": urlencode(quickcheck.search_parameters(form.cleaned_data)),
+    }
+
+
+def sites_near(request, trial):
+    """?near=<a city>: the trial's sites nearest first, each with its distance."""
+    form = NearForm(request.GET)
+    place = form.cleaned_data["near"] if form.is_valid() else None
+    if place is None:
+        return {"near_form": form}
+    return {
+        "near_form": form,
+        "place": place,
+        "sites_by_distance": nearby.by_distance(list(trial.locations.all()), place),
+    }
 
 
 def trial_json(request, nct_id):
