@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SAMPLE := data/sample
 DEV := DEBUG=1
 
-.PHONY: run test test-postgres lint bench system-deps
+.PHONY: run test test-postgres lint bench system-deps messages
 
 # Debian packages the tests need: chromium for the browser tests (never a downloaded browser:
 # no `playwright install`) and gettext's msgfmt for translations. Installed only when missing.
@@ -49,3 +49,8 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(PY) bench/import_bench.py
 	scripts/with-postgres.sh $(PY) bench/import_bench.py
+
+# After changing interface text: collect it into the zh_Hans catalogue, translate the new entries, then compile.
+messages: $(VENV)/.installed-dev system-deps
+	$(DEV) $(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+	msgfmt --check -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po

@@ -9,6 +9,9 @@ indented under their parent, continuation lines, and plain prose.
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
+
 from .choices import CriterionKind
 
 AGE_UNITS_IN_YEARS = {
@@ -121,20 +124,50 @@ def criteria_text(items):
     return "\n".join(lines).strip()
 
 
+# An age in the reader's language, by the registry's unit ("18 Years" -> "18 years", "18岁").
+AGE_WORDS = {
+    "year": ngettext_lazy("%(count)s year", "%(count)s years", "count"),
+    "month": ngettext_lazy("%(count)s month", "%(count)s months", "count"),
+    "week": ngettext_lazy("%(count)s week", "%(count)s weeks", "count"),
+    "day": ngettext_lazy("%(count)s day", "%(count)s days", "count"),
+    "hour": ngettext_lazy("%(count)s hour", "%(count)s hours", "count"),
+    "minute": ngettext_lazy("%(count)s minute", "%(count)s minutes", "count"),
+}
+AGE_RANGES = {  # two ages in the same unit
+    "year": gettext_lazy("%(low)s to %(high)s years"),
+    "month": gettext_lazy("%(low)s to %(high)s months"),
+    "week": gettext_lazy("%(low)s to %(high)s weeks"),
+    "day": gettext_lazy("%(low)s to %(high)s days"),
+    "hour": gettext_lazy("%(low)s to %(high)s hours"),
+    "minute": gettext_lazy("%(low)s to %(high)s minutes"),
+}
+
+
+def _age_parts(text):
+    """ "18 Years" -> (18, "year"); "6.5 Months" -> (6.5, "month")."""
+    match = AGE_RE.match(text)
+    number = float(match[1])
+    return (int(number) if number.is_integer() else number), match[2].lower()
+
+
+def age_words(text):
+    """A registry age ("18 Years") as the reader says it: "18 years" in English."""
+    count, unit = _age_parts(text)
+    return AGE_WORDS[unit] % {"count": count}
+
+
 def describe_ages(minimum, maximum):
-    """ "18 Years", "70 Years" -> "18 to 70 years"; no maximum -> "18 years and older"."""
-    minimum, maximum = (minimum or "").lower(), (maximum or "").lower()
+    """ "18 Years", "70 Years" -> "18 to 70 years"; no maximum -> "18 years and older"; in the reader's language."""
     if minimum and maximum:
-        low, low_unit = minimum.split(maxsplit=1)
-        high, high_unit = maximum.split(maxsplit=1)
-        if low_unit.rstrip("s") == high_unit.rstrip("s"):
-            return f"{low} to {high} {high_unit}"
-        return f"{minimum} to {maximum}"
+        (low, low_unit), (high, high_unit) = _age_parts(minimum), _age_parts(maximum)
+        if low_unit == high_unit:
+            return AGE_RANGES[high_unit] % {"low": low, "high": high}
+        return _("%(minimum)s to %(maximum)s") % {"minimum": age_words(minimum), "maximum": age_words(maximum)}
     if minimum:
-        return f"{minimum} and older"
+        return _("%(minimum)s and older") % {"minimum": age_words(minimum)}
     if maximum:
-        return f"up to {maximum}"
-    return "Any age"
+        return _("up to %(maximum)s") % {"maximum": age_words(maximum)}
+    return _("Any age")
 
 
 @dataclass

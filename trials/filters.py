@@ -112,6 +112,7 @@ class NearForm(forms.Form):
 
 class SearchForm(forms.Form):
     sort = forms.ChoiceField(
+        label=_("Sort"),
         choices=[(key, label) for key, (label, _ordering) in SORTS.items()],
         required=False,
         help_text=_("Best match needs words to search for."),

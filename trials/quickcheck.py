@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .choices import Sex
+from .eligibility import age_words
 
 MAX_AGE = 130
 
@@ -61,7 +62,11 @@ def check(trial, age, sex="", healthy_volunteers=""):
 
 def _age(trial, age):
     low, high = trial.minimum_age_years, trial.maximum_age_years
-    values = {"age": age, "minimum": trial.minimum_age.lower(), "maximum": trial.maximum_age.lower()}
+    values = {
+        "age": age,
+        "minimum": age_words(trial.minimum_age) if trial.minimum_age else "",
+        "maximum": age_words(trial.maximum_age) if trial.maximum_age else "",
+    }
     if low is not None and age < low:
         return Answer(_("Age"), False, _("Age %(age)s: below this trial's minimum of %(minimum)s") % values)
     if high is not None and age > high:

@@ -132,3 +132,83 @@ def test_search_filter_and_read_a_trial(page, site, screenshots):
     snap(page, screenshots, "full")
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible(), "the site header is printed"
+
+
+def test_quick_check_then_print_the_checklist(page, site, screenshots):
+    """A patient checks a trial's basic rules on its eligibility page, then opens the printable checklist."""
+    page.goto(site + "/trials/NCT07107204/eligibility/")
+    check = page.get_by_role("region", name="Could I take part? A quick check")
+    check.get_by_label("Your age in years").fill("72")
+    check.get_by_label("Your sex (optional)").select_option("FEMALE")
+    check.get_by_role("button", name="Check").click()
+    page.wait_for_url(re.compile(r"/eligibility/\?age=72&sex=FEMALE"))
+    answers = page.locator(".answers > li").all_inner_texts()
+    assert answers[0] == "Does not fit Age 72: above this trial's maximum of 70 years"
+    assert answers[1] == "Fits Sex: any"
+    assert page.get_by_text("Only the study team can confirm whether you can take part.").first.is_visible()
+    snap(page, screenshots, "quick-check")
+
+    # A mistake is explained beside its field, and focus can go straight to it from the summary.
+    check = page.get_by_role("region", name="Could I take part? A quick check")
+    check.get_by_label("Your age in years").fill("150")
+    check.get_by_role("button", name="Check").click()
+    page.wait_for_load_state()
+    age = page.get_by_label("Your age in years")
+    assert age.get_attribute("aria-invalid") == "true"
+    assert page.locator(f"#{age.get_attribute('aria-describedby')}").inner_text().strip()
+    page.get_by_role("alert").get_by_role("link", name="Your age in years").click()
+    assert page.evaluate("document.activeElement.id") == "id_age"
+
+    # The checklist: each criterion with a box to tick, the answers, and a print button that JavaScript shows.
+    page.goto(site + "/trials/NCT07107204/eligibility/?age=40")
+    page.get_by_role("link", name="Print a checklist of the criteria").click()
+    page.wait_for_url(re.compile(r"/eligibility/checklist/\?age=40"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Eligibility checklist"
+    boxes = page.get_by_role("checkbox")
+    assert boxes.count() > 5
+    boxes.first.check()
+    assert boxes.first.is_checked()
+    assert page.get_by_role("button", name="Print this checklist").is_visible()
+    snap(page, screenshots, "checklist")
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="Print this checklist").is_visible()
+    assert not page.locator(".site-header").is_visible()
+
+
+def test_search_near_a_city_and_read_the_glossary(page, site, screenshots):
+    page.goto(site + "/trials/")
+    search = page.get_by_role("search")
+    search.get_by_label("Near").fill("Boston")
+    search.get_by_label("Within").select_option("500")
+    search.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"near=Boston"))
+    nearest = page.locator(".trial-list .nearest").all_inner_texts()
+    assert nearest and all(text.startswith("Nearest site:") and "km" in text for text in nearest)
+    distances = [0 if "less than" in text else int(re.search(r"about (\d+) km", text)[1]) for text in nearest]
+    assert distances == sorted(distances)
+    snap(page, screenshots, "search-near")
+
+    # A term on a record page explains itself in place, by keyboard, and links to the glossary.
+    page.goto(site + "/trials/NCT07107204/design/")
+    summary = page.locator("details.explain summary").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    details = page.locator("details.explain").first
+    assert details.get_attribute("open") is not None
+    details.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/glossary/#"))
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Glossary")
+    snap(page, screenshots, "glossary")
+
+
+def test_the_interface_in_chinese(page, site, screenshots):
+    """The language switcher turns the interface to Simplified Chinese; registry text stays as registered."""
+    page.goto(site + "/trials/NCT07107204/")
+    page.get_by_label("Language").select_option("zh-hans")
+    page.locator(".language-switcher").get_by_role("button").click()
+    page.wait_for_url("**/trials/NCT07107204/")
+    assert page.evaluate("document.documentElement.lang") == "zh-hans"
+    tabs = page.get_by_role("navigation", name="记录各部分")
+    assert tabs.locator("[aria-current='page']").inner_text() == "概览"
+    assert "BT02" in page.get_by_role("heading", level=1).inner_text()
+    snap(page, screenshots, "record-chinese")

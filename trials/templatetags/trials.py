@@ -68,30 +68,6 @@ def registry_date(trial, name):
 
 
 @register.filter
-def age_range(trial):
-    """Who may join by age, in the reader's language: "18 to 70 years", "18 years and older", "Any age".
-
-    The ages are the registry's own text ("18 Years"), lower-cased as in trials.eligibility.describe_ages.
-    """
-    minimum, maximum = (trial.minimum_age or "").lower(), (trial.maximum_age or "").lower()
-    if minimum and maximum:
-        low, low_unit = minimum.split(maxsplit=1)
-        high, high_unit = maximum.split(maxsplit=1)
-        if low_unit.rstrip("s") == high_unit.rstrip("s"):
-            # Translators: an age range in one unit, e.g. "18 to 70 years" (the unit is the registry's English word).
-            return _("%(low)s to %(high)s %(unit)s") % {"low": low, "high": high, "unit": high_unit}
-        # Translators: an age range, e.g. "6 months to 17 years" (the ages are the registry's English text).
-        return _("%(minimum)s to %(maximum)s") % {"minimum": minimum, "maximum": maximum}
-    if minimum:
-        # Translators: a minimum age and no maximum, e.g. "18 years and older".
-        return _("%(minimum)s and older") % {"minimum": minimum}
-    if maximum:
-        # Translators: a maximum age and no minimum, e.g. "up to 17 years".
-        return _("up to %(maximum)s") % {"maximum": maximum}
-    return _("Any age")
-
-
-@register.filter
 def markdown(text):
     """Registry markdown as HTML, sanitised with nh3: no HTML from a record reaches the page unescaped."""
     if not text:
