@@ -384,3 +384,27 @@ def test_the_change_form_queries_do_not_grow_with_groups_sites_and_criteria(clie
 def test_revising_an_unknown_trial_is_a_not_found(client, login, object_id):
     login("Trial editors")
     assert client.post(f"{TRIALS}{object_id}/revise/").status_code == 404
+
+
+# Sites on the map
+
+
+def test_a_site_placed_by_city_follows_its_city_and_a_typed_point_is_kept(client, login, seed_study, write_json):
+    from trials.models import Location
+
+    from .test_geo import TIANJIN, sited_study
+
+    import_paths(write_json("one.json", sited_study(seed_study, "NCT90000007", ("Clinic", "Beijing", "China"))))
+    workflow.unpublish(Trial.objects.get(nct_id="NCT90000007"), None)
+    site = Location.objects.get(trial__nct_id="NCT90000007")
+    login("Trial editors")
+    url = f"/admin/trials/location/{site.pk}/change/"
+    data = form_data(client.get(url))
+
+    assert client.post(url, {**data, "city": "Tianjin"}).status_code == 302
+    site.refresh_from_db()
+    assert (site.latitude, site.longitude, site.geocoded) == (*TIANJIN, True)
+
+    assert client.post(url, {**data, "city": "Tianjin", "latitude": "39.1", "longitude": "117.2"}).status_code == 302
+    site.refresh_from_db()
+    assert (site.latitude, site.longitude, site.geocoded) == (39.1, 117.2, False)

@@ -131,6 +131,11 @@ class LocationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return not (obj is not None and is_locked(obj.trial)) and super().has_change_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        if {"latitude", "longitude"} & set(form.changed_data):
+            obj.geocoded = False  # a point typed by staff is the site's own: kept and exported
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         workflow.record_edit(form.instance.trial, request.user, "Site edited")
