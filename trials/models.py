@@ -633,12 +633,6 @@ class Location(Ordered):
             self.latitude, self.longitude = point or (None, None)
             self.geocoded = point is not None
 
-    @property
-    def is_recruiting(self):
-        """Taking people now: the site says so, or says nothing while the trial is recruiting."""
-        status = self.status or self.trial.overall_status
-        return status == choices.Status.RECRUITING
-
 
 class LocationContact(ContactDetails):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="contacts")
