@@ -262,7 +262,8 @@ class TrialFilter(django_filters.FilterSet):
         """The sort in effect: as asked, else nearest site near a city, best match with words, else last updated."""
         asked = self.cleaned("sort")
         if asked in ("relevance", "distance", "", None):
-            if self.place() is not None and not self.place().is_country:
+            place = self.place()
+            if place is not None and not place.is_country:
                 return "distance"
             return "relevance" if self.text_query() else "updated"
         return asked
