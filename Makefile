@@ -5,11 +5,12 @@ PY := $(VENV)/bin/python
 SAMPLE := data/sample
 DEV := DEBUG=1
 
-.PHONY: run test test-postgres lint bench system-deps messages
+.PHONY: run serve test test-postgres lint bench system-deps messages
 
 # Debian packages the tests need: chromium for the browser tests (never a downloaded browser:
-# no `playwright install`) and gettext's msgfmt for translations. Installed only when missing.
-SYSTEM_PACKAGES := chromium gettext
+# no `playwright install`), gettext's msgfmt for translations, redis-server for the shared-cache test.
+# Installed only when missing.
+SYSTEM_PACKAGES := chromium gettext redis-server
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +24,7 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(VENV)/bin/pyth
 	touch $@ $(VENV)/.installed
 
 system-deps:
-	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/msgfmt ]; then exit 0; fi; \
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/msgfmt ] && [ -x /usr/bin/redis-server ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	echo "Installing $(SYSTEM_PACKAGES) with apt-get"; \
 	$$SUDO apt-get update && \
@@ -33,6 +34,15 @@ run: $(VENV)/.installed
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py import_ctgov $(SAMPLE)
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# Production: DEBUG off, gunicorn with gunicorn.conf.py (workers from the CPU count, JSON access log on stdout),
+# static files collected with content hashes and served by whitenoise with far-future cache headers.
+# Needs SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL for PostgreSQL); see docs/deploy.md.
+serve: $(VENV)/.installed
+	@test -n "$$SECRET_KEY" || { echo 'make serve: set SECRET_KEY (e.g. python3 -c "import secrets; print(secrets.token_urlsafe(50))") and ALLOWED_HOSTS' >&2; exit 2; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 test: $(VENV)/.installed-dev system-deps
 	$(PY) -m pytest

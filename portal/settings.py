@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,11 +51,15 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "axes",
+    "django_guid",
     "trials",
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",  # first: every log line of a request carries its id
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.replicas.replica_middleware",  # GET/HEAD read a replica, the session and user included
@@ -64,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a locked-out login into its lockout page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -112,6 +118,10 @@ if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["portal.replicas.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins from a locked-out address before checking the password
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -128,7 +138,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -141,23 +151,98 @@ STORAGES = {
     },
 }
 
-ADMIN_URL = os.environ.get("ADMIN_URL", "admin/")
+WHITENOISE_MAX_AGE = 3600  # files without a content hash in their name; hashed ones are cached for ten years
 
+
+def cache_from_url(url):
+    """CACHE_URL: empty or locmem:// for this process's memory, redis://… or rediss://… for a shared Redis."""
+    if not url or url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[len("locmem://") :]}
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "dummy://":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL must start with locmem://, redis:// or rediss://, got {url!r}")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/")
+if not ADMIN_URL.endswith("/") or ADMIN_URL.strip("/") == "" or ADMIN_URL.startswith("/"):
+    raise ImproperlyConfigured(f"ADMIN_URL must be a path like 'staff-a8f3/' (no leading slash), got {ADMIN_URL!r}")
+
+# Security headers on every response. HSTS is sent on HTTPS responses only; cookies are
+# HTTPS-only unless DEBUG. Behind a proxy that ends TLS, X-Forwarded-Proto says the request was HTTPS.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers check each app server over plain HTTP
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): our pages load only their own stylesheet and scripts, with no
+# inline script or style; the JSON-LD block is data, which the policy does not govern. With DEBUG on
+# the policy is report-only, so Django's debug pages (inline styles) still render.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
+if DEBUG:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY, CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY, None
+
+# Admin sign-in (django-axes): after 5 failed attempts from one address, that address is locked out for
+# an hour; a successful sign-in clears the count. Behind N proxies, set TRUSTED_PROXY_COUNT=N so the
+# address is read from X-Forwarded-For.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+if TRUSTED_PROXY_COUNT := int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Every request gets an id (taken from a load balancer's X-Request-ID when it is a UUID), returned in
+# the X-Request-ID header and written on each log line of that request, which go to stdout as JSON.
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": True, "RETURN_HEADER": True, "EXPOSE_HEADER": False}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "correlation_id": "request_id",
+            },
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django_guid": {"level": "WARNING"}},
 }
 SIMPLE_HISTORY_REVERT_DISABLED = True  # a version holds related rows the revert form cannot restore
