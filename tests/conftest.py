@@ -29,6 +29,15 @@ def import_paths(*paths):
     return importer.result
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test leaves the index version as it found it,
+    so figures it cached would otherwise be found by the next test under the same key."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def all_samples(db):
     """Every bundled sample record, imported for this test."""

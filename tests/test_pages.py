@@ -8,10 +8,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_list_shows_twenty_trials_a_page_newest_update_first(client, all_samples, django_assert_max_num_queries):
-    # facets with the count, top conditions, the page's ids, trials + lead sponsors, their conditions, countries
-    with django_assert_max_num_queries(6):
+    # the index version, facets with the count, top conditions, the page's ids, trials + lead sponsors,
+    # their conditions, countries; once the facets are cached, the version and the page's own four
+    with django_assert_max_num_queries(7):
         response = client.get("/trials/")
     assert response.status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get("/trials/").content == response.content
     page = response.content.decode()
     newest = Trial.objects.order_by("-last_update_posted_date", "-pk")
     for trial in newest[:20]:

@@ -280,5 +280,9 @@ class TrialFilter(django_filters.FilterSet):
     def is_active(self, name):
         return self.cleaned(name) not in (None, "", [])
 
+    def facet_key(self):
+        """What the matches (and so the facet counts) depend on: each active filter's value, for the cache."""
+        return [(name, repr(self.cleaned(name))) for name in self.active_parameters()], self.distance()
+
     def active_parameters(self):
         return [name for name in self.filters if self.is_active(name)]

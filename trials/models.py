@@ -699,6 +699,20 @@ class SearchEntry(models.Model):
         return f"search entry of trial {self.trial_id}"
 
 
+class IndexVersion(models.Model):
+    """One row: a number every change to the search index raises (trials.search.index).
+
+    Figures cached from the index carry it in their cache keys (trials.search.cached), so
+    every process, whatever its cache, stops using figures counted before an import or a
+    publication, and a read replica's figures match the data it has replayed.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"search index version {self.number}"
+
+
 class FtsQueryField(models.TextField):
     """The hidden column an SQLite FTS5 table has under its own name; `__match` runs a full-text query."""
 

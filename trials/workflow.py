@@ -31,8 +31,20 @@ def current_record(trial):
 
 
 def record_edit(trial, user, reason="Edited", created=False):
-    """Store a version after staff changed a trial (its row and related rows), unless nothing changed."""
+    """Store a version after staff changed a trial (its row and related rows), unless nothing changed.
+
+    The trial's updated_at moves on too, even when only related rows changed: it dates the record
+    pages' ETag (trials.views.conditional), so browsers and caches fetch the pages again.
+    """
+    Trial.objects.filter(pk=trial.pk).update(updated_at=timezone.now())
     history.record_change(trial, current_record(trial), user, reason, created=created)
+
+
+def shared_row_changed(trials):
+    """A sponsor, investigator or condition was edited: the pages and search text of its trials show it."""
+    trial_ids = list(trials.values_list("pk", flat=True))
+    Trial.objects.filter(pk__in=trial_ids).update(updated_at=timezone.now())
+    search_index.update(trial_ids)
 
 
 def _move(trial, source, target, user, reason):

@@ -1,7 +1,7 @@
 """Sponsors, investigators and conditions (shared by many trials), and a trial's sites with their contacts."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -44,14 +44,31 @@ class MergeMixin:
         return None
 
 
+class SharedRowAdmin(admin.ModelAdmin):
+    """A row many trials show: after an edit, their pages and search text are brought up to date."""
+
+    def trials_showing(self, row):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.has_changed():
+            workflow.shared_row_changed(self.trials_showing(obj))
+
+
 @admin.register(models.Sponsor)
-class SponsorAdmin(MergeMixin, admin.ModelAdmin):
+class SponsorAdmin(MergeMixin, SharedRowAdmin):
     list_display = ["name", "agency_class", "lead_trial_count", "collaboration_count"]
     list_filter = ["agency_class"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge_selected"]
     merge = staticmethod(merge_sponsors)
+
+    def trials_showing(self, sponsor):
+        return models.Trial.objects.filter(
+            Q(lead_sponsor=sponsor) | Q(organization=sponsor) | Q(collaborations__sponsor=sponsor)
+        ).distinct()
 
     def get_queryset(self, request):
         return (
@@ -73,11 +90,14 @@ class SponsorAdmin(MergeMixin, admin.ModelAdmin):
 
 
 @admin.register(models.Investigator)
-class InvestigatorAdmin(MergeMixin, admin.ModelAdmin):
+class InvestigatorAdmin(MergeMixin, SharedRowAdmin):
     list_display = ["name", "affiliation", "trial_count"]
     search_fields = ["name", "affiliation"]
     actions = ["merge_selected"]
     merge = staticmethod(merge_investigators)
+
+    def trials_showing(self, investigator):
+        return models.Trial.objects.filter(officials__investigator=investigator).distinct()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(trial_count=Count("officials"))
@@ -88,10 +108,13 @@ class InvestigatorAdmin(MergeMixin, admin.ModelAdmin):
 
 
 @admin.register(models.Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(SharedRowAdmin):
     list_display = ["name", "trial_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def trials_showing(self, condition):
+        return models.Trial.objects.filter(trial_conditions__condition=condition).distinct()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(trial_count=Count("trial_conditions"))

@@ -7,18 +7,15 @@ Called by the importer for every batch it writes, by the admin after a save, and
 `manage.py rebuild_search_index` for everything.
 """
 
-from django.core.cache import cache
 from django.db import transaction
 
 from trials.models import SearchEntry, Trial
 
 from .backends import backend
+from .cached import bump_index_version
 from .documents import documents_for
 
 BATCH_SIZE = 1000
-# Figures drawn from the whole index and cached by the pages that show them.
-HOME_CACHE_KEY = "home:figures"
-VOCABULARY_CACHE_KEY = "search:vocabulary"
 
 ENTRY_FIELDS = {  # SearchEntry field: Trial field it copies
     "status": "overall_status",
@@ -58,12 +55,7 @@ def _update_batch(trial_ids):
     SearchEntry.objects.filter(trial_id__in=trial_ids).delete()
     SearchEntry.objects.bulk_create(entries)
     backend().write(documents_for([entry.trial_id for entry in entries]), removed=trial_ids)
-    forget_cached_figures()
-
-
-def forget_cached_figures():
-    """Counts shown from the cache (home page, spelling vocabulary) are stale once the index changes."""
-    cache.delete_many([HOME_CACHE_KEY, VOCABULARY_CACHE_KEY])
+    bump_index_version()  # figures cached from the index (trials.search.cached) are stale from now on
 
 
 def update_missing():

@@ -4,7 +4,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -14,12 +13,11 @@ from trials.eligibility import unescape_markdown
 from trials.models import Condition, Intervention, Location, Trial
 
 from .backends import MARK_END, MARK_START, backend
+from .cached import cached
 from .facets import facet_counts
-from .index import VOCABULARY_CACHE_KEY
 
 PAGE_SIZE = 20
 MAX_RESULTS = 10_000  # pages go this deep; past it, people narrow the search
-VOCABULARY_CACHE_SECONDS = 3600
 SPELLING_WORD_RE = re.compile(r"[^\W\d_]{4,}")
 MARKUP_RE = re.compile(r"\*\*|__|^[#>]+ ?", re.MULTILINE)
 
@@ -48,7 +46,7 @@ class Results:
 
 def search(filterset, page_number):
     """Run the search a bound TrialFilter describes and return page `page_number` (forgiving: 1 or the last)."""
-    facets = facet_counts(filterset)
+    facets = cached("facets", lambda: facet_counts(filterset), filterset.facet_key())
     listed = min(facets.total, MAX_RESULTS)
     if filterset.sort() == "relevance" and backend().rank_limit:
         listed = min(listed, backend().rank_limit)
@@ -100,13 +98,13 @@ def highlight(snippet):
 
 def vocabulary():
     """Words of condition and intervention names (cached): what a misspelt query is compared with."""
-    words = cache.get(VOCABULARY_CACHE_KEY)
-    if words is None:
+
+    def compute():
         names = list(Condition.objects.values_list("name", flat=True))
         names += Intervention.objects.order_by().values_list("name", flat=True).distinct()
-        words = sorted({word.lower() for name in names for word in SPELLING_WORD_RE.findall(name)})
-        cache.set(VOCABULARY_CACHE_KEY, words, VOCABULARY_CACHE_SECONDS)
-    return words
+        return sorted({word.lower() for name in names for word in SPELLING_WORD_RE.findall(name)})
+
+    return cached("vocabulary", compute)
 
 
 def respelt(text, words):

@@ -1,7 +1,6 @@
 """Site pages: home, the glossary and the health check."""
 
-from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connections
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,18 +9,17 @@ from trials import choices
 from trials.filters import TrialFilter
 from trials.glossary import TOPICS
 from trials.models import Condition, SearchEntry, Trial
-from trials.search.index import HOME_CACHE_KEY
+from trials.search.cached import cached
 
-HOME_CACHE_SECONDS = 300
 PUBLISHED = choices.Publication.PUBLISHED
 TOP_CONDITIONS = 12
 RECENT = 6
 
 
 def home_figures():
-    """Totals and the most studied conditions: whole-table counts, cached (the index clears the cache)."""
-    figures = cache.get(HOME_CACHE_KEY)
-    if figures is None:
+    """Totals, the most studied conditions and the recently updated: cached until the index changes."""
+
+    def compute():
         figures = SearchEntry.objects.aggregate(
             trials=Count("pk"), recruiting=Count("pk", filter=Q(status=choices.Status.RECRUITING))
         )
@@ -30,16 +28,22 @@ def home_figures():
                 trial_count=Count("trial_conditions", filter=Q(trial_conditions__trial__publication=PUBLISHED))
             ).order_by("-trial_count", "name")[:TOP_CONDITIONS]
         )
-        cache.set(HOME_CACHE_KEY, figures, HOME_CACHE_SECONDS)
-    return figures
+        figures["recent_ids"] = list(
+            SearchEntry.objects.order_by("-last_update", "-pk").values_list("pk", flat=True)[:RECENT]
+        )
+        return figures
+
+    return cached("home", compute)
 
 
 def home(request):
-    recent_ids = SearchEntry.objects.order_by("-last_update", "-pk").values_list("pk", flat=True)[:RECENT]
+    figures = home_figures()
     context = {
-        "figures": home_figures(),
+        "figures": figures,
         "form": TrialFilter(queryset=SearchEntry.objects.none()).form,
-        "recent": Trial.objects.for_list().filter(pk__in=list(recent_ids)).order_by("-last_update_posted_date", "-pk"),
+        "recent": Trial.objects.for_list()
+        .filter(pk__in=figures["recent_ids"])
+        .order_by("-last_update_posted_date", "-pk"),
     }
     return render(request, "trials/home.html", context)
 
@@ -49,6 +53,11 @@ def glossary(request):
 
 
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For load balancers: 200 when every configured database answers, else 503 naming the one that did not."""
+    for alias in connections:
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            return HttpResponse(f"database {alias} unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")

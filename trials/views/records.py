@@ -13,6 +13,8 @@ from trials.identifiers import canonical_nct_id
 from trials.models import Trial
 from trials.registry import study_json
 
+from .conditional import revalidated
+
 TABS = [
     # (section, URL name, label)
     ("overview", "trials:detail", gettext_lazy("Overview")),
@@ -45,6 +47,7 @@ def _get_trial(request, trials, nct_id):
     return found[-1] if "preview" in request.GET else found[0]
 
 
+@revalidated
 def trial_section(request, nct_id, section):
     """One section of a record (the URL passes `section`), or "full": every section on one printable page."""
     if response := _redirect_to_canonical(request, nct_id):
@@ -107,6 +110,7 @@ def sites_near(request, trial):
     }
 
 
+@revalidated
 def trial_json(request, nct_id):
     if response := _redirect_to_canonical(request, nct_id):
         return response

@@ -1,0 +1,178 @@
+"""Caching: conditional GET on record pages and their JSON, cached index figures and their invalidation."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import redis
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+
+from portal.settings import cache_from_url
+from trials import workflow
+from trials.models import Trial
+
+from .conftest import ROOT, SAMPLE_DIR, import_paths
+
+NCT_ID = "NCT07107204"
+RECORD_URLS = [
+    f"/trials/{NCT_ID}/",
+    f"/trials/{NCT_ID}/design/",
+    f"/trials/{NCT_ID}/groups/",
+    f"/trials/{NCT_ID}/eligibility/",
+    f"/trials/{NCT_ID}/contacts/",
+    f"/trials/{NCT_ID}/history/",
+    f"/trials/{NCT_ID}/full/",
+    f"/trials/{NCT_ID}.json",
+]
+
+
+# Conditional GET
+
+
+@pytest.mark.parametrize("url", RECORD_URLS)
+def test_a_record_page_revalidated_with_its_etag_is_not_modified(client, seed_trial, url, django_assert_num_queries):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-cache"  # kept, but checked again each time
+    etag = response["ETag"]
+    with django_assert_num_queries(1):
+        again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+
+def test_the_etag_changes_when_the_trial_changes(client, seed_trial, seed_study, write_json):
+    etag = client.get(f"/trials/{NCT_ID}/")["ETag"]
+    assert client.get(f"/trials/{NCT_ID}/")["ETag"] == etag
+    seed_study["protocolSection"]["identificationModule"]["briefTitle"] = "A new title"
+    import_paths(write_json("changed.json", seed_study))  # re-imported with a change
+    response = client.get(f"/trials/{NCT_ID}/", headers={"If-None-Match": etag})
+    assert response.status_code == 200 and "A new title" in response.content.decode()
+    assert response["ETag"] != etag
+
+
+def test_the_etag_changes_when_staff_edit_a_site_or_rename_the_sponsor(client, seed_trial):
+    etag = client.get(f"/trials/{NCT_ID}/contacts/")["ETag"]
+    workflow.record_edit(seed_trial, None, "Site edited")  # what every admin save of a trial's rows calls
+    second = client.get(f"/trials/{NCT_ID}/contacts/", headers={"If-None-Match": etag})
+    assert second.status_code == 200
+
+    staff = get_user_model().objects.create_superuser("editor", password=None)
+    admin = type(client)()
+    admin.force_login(staff)
+    sponsor = seed_trial.lead_sponsor
+    response = admin.post(
+        f"/admin/trials/sponsor/{sponsor.pk}/change/",
+        {"name": "Renamed Sponsor Ltd", "slug": sponsor.slug, "agency_class": sponsor.agency_class},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    third = client.get(f"/trials/{NCT_ID}/", headers={"If-None-Match": second["ETag"]})
+    assert third.status_code == 200 and "Renamed Sponsor Ltd" in third.content.decode()
+    assert client.get("/trials/", {"q": "Renamed"}).context["results"].total == 1  # searched under its new name
+
+
+def test_each_language_has_its_own_etag(client, seed_trial):
+    english = client.get(f"/trials/{NCT_ID}/")["ETag"]
+    chinese = client.get(f"/trials/{NCT_ID}/", headers={"Accept-Language": "zh-hans", "If-None-Match": english})
+    assert chinese.status_code == 200 and chinese["Content-Language"] == "zh-hans"
+    assert chinese["ETag"] != english
+
+
+def test_an_unpublished_trial_is_gone_even_for_a_cached_copy(client, seed_trial):
+    etag = client.get(f"/trials/{NCT_ID}/")["ETag"]
+    workflow.unpublish(seed_trial, None)
+    assert client.get(f"/trials/{NCT_ID}/", headers={"If-None-Match": etag}).status_code == 404
+
+
+def test_signed_in_staff_get_no_etag(client, seed_trial):
+    """Staff see drafts and previews under the same addresses: their pages are never revalidated."""
+    client.force_login(get_user_model().objects.create_superuser("editor", password=None))
+    assert not client.get(f"/trials/{NCT_ID}/").has_header("ETag")
+
+
+# Cached figures
+
+
+def test_the_home_page_reads_its_figures_from_the_cache_until_the_index_changes(
+    client, all_samples, django_assert_max_num_queries
+):
+    first = client.get("/").content.decode()
+    with django_assert_max_num_queries(3):  # the index version, the recent trials and their conditions
+        assert client.get("/").content.decode() == first
+    count = Trial.objects.published().count()
+    assert f"{count}</strong>" in first or str(count) in first
+    workflow.unpublish(Trial.objects.get(nct_id=NCT_ID), None)
+    assert str(count - 1) in client.get("/").content.decode()
+
+
+def test_facet_counts_are_recounted_after_a_publication(client, all_samples):
+    search = {"status": "NOT_YET_RECRUITING"}
+    before = client.get("/trials/", search).context["results"].total
+    trial = Trial.objects.get(nct_id=NCT_ID)
+    assert trial.overall_status == search["status"]
+    workflow.unpublish(trial, None)
+    assert client.get("/trials/", search).context["results"].total == before - 1
+
+
+def test_an_import_in_another_process_is_seen_at_once(client, transactional_db, tmp_path):
+    """The importer runs as its own process; the version number in the database, not a deleted key, tells."""
+    import_paths(SAMPLE_DIR / "NCT00000410.json")
+    assert client.get("/trials/").context["results"].total == 1
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the test database is in memory on SQLite; another process cannot reach it")
+    environment["DATABASE_URL"] = database_url(connection)
+    subprocess.run(
+        [sys.executable, "manage.py", "import_ctgov", str(SAMPLE_DIR / f"{NCT_ID}.json")],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+    assert client.get("/trials/").context["results"].total == 2
+
+
+def database_url(connection):
+    settings = connection.settings_dict
+    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway Redis on a free loopback port (Debian's redis-server, installed by make test)."""
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is missing: make test installs it with apt-get")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield url
+    server.terminate()
+    server.wait()
+
+
+def test_with_cache_url_set_the_figures_live_in_redis(client, all_samples, redis_url):
+    with override_settings(CACHES={"default": cache_from_url(redis_url)}):
+        count = client.get("/trials/").context["results"].total
+        keys = redis.Redis.from_url(redis_url).keys("*")
+        assert any(b"facets:" in key for key in keys)
+        workflow.unpublish(Trial.objects.get(nct_id=NCT_ID), None)
+        assert client.get("/trials/").context["results"].total == count - 1
