@@ -35,6 +35,8 @@ CSV_HEADER = [
     "Countries",
     "URL",
 ]
+# A cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV injection"); tab and carriage
+# return are on OWASP's list too, as some spreadsheets skip them before reading a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -58,9 +60,16 @@ def _chunks(ids, queryset):
 
 
 def safe_cell(value):
-    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ gets a leading '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A spreadsheet cell that cannot run as a formula: text starting with = + - @, tab or CR gets a leading '.
+
+    Only text needs it: titles, names, conditions and the like are typed by whoever registered the trial.
+    Numbers and dates are written here from typed fields and stay as they are (a negative number is a number).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def csv_rows(ids, absolute_url):
