@@ -163,7 +163,7 @@ def test_bad_answers_are_explained_next_to_their_field(client, seed_trial, query
 
 
 def test_nothing_is_stored(client, seed_trial, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3) as captured:  # trial + sponsors, conditions, criteria
+    with django_assert_max_num_queries(4) as captured:  # its ETag, trial + sponsors, conditions, criteria
         client.get("/trials/NCT07107204/eligibility/", {"age": "40"})
     assert not [query for query in captured if not query["sql"].lstrip().upper().startswith("SELECT")]
     assert not client.cookies.get("sessionid")

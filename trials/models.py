@@ -125,6 +125,9 @@ class VersionRecord(models.Model):
         abstract = True
 
 
+RELATED_FIELDS = ["nct_id", "brief_title", "overall_status", "phase"]  # what a related trial's line shows
+
+
 def _section_prefetches(section):
     """What each record page shows beyond the trial row: one query per related table it reads.
 
@@ -144,9 +147,9 @@ def _section_prefetches(section):
             "references",
             models.Prefetch(
                 "related_links",
-                RelatedTrial.objects.filter(related__publication=choices.Publication.PUBLISHED).select_related(
-                    "related"
-                ),
+                RelatedTrial.objects.filter(related__publication=choices.Publication.PUBLISHED)
+                .select_related("related")
+                .only("trial_id", "reason", *(f"related__{name}" for name in RELATED_FIELDS)),
             ),
         ],
         "design": [interventions],

@@ -2,6 +2,7 @@
 
 import json
 import re
+import threading
 
 import markdown as markdown_lib
 import nh3
@@ -67,13 +68,24 @@ def registry_date(trial, name):
     return f"{text} ({date_type.lower()})" if date_type else text
 
 
+_converters = threading.local()
+
+
+def _markdown_converter():
+    """This thread's Markdown converter: building one costs as much as converting a description."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown_lib.Markdown(extensions=["sane_lists"])
+    return converter.reset()
+
+
 @register.filter
 def markdown(text):
     """Registry markdown as HTML, sanitised with nh3: no HTML from a record reaches the page unescaped."""
     if not text:
         return ""
     text = REGISTRY_ESCAPES.sub(lambda match: "&lt;" if match[1] == "<" else match[1], text)
-    html = markdown_lib.markdown(text, extensions=["sane_lists"])
+    html = _markdown_converter().convert(text)
     return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="nofollow noopener"))  # noqa: S308 - sanitised
 
 
