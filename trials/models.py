@@ -365,6 +365,9 @@ class Trial(models.Model):
     class Meta:
         ordering = ["-last_update_posted_date", "nct_id"]
         permissions = [("publish_trial", "Can publish and unpublish trials")]
+        # Every page of a record looks it up by NCT ID, published or (for staff) with its revision;
+        # the unique index is partial (revisions share the NCT ID), so such lookups could not use it.
+        indexes = [models.Index(fields=["nct_id"], name="trial_nct_id")]
         constraints = [
             models.UniqueConstraint(
                 fields=["nct_id"],

@@ -2,6 +2,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from tqdm import tqdm
 
 from trials.importer import Importer, read_studies
@@ -27,6 +28,11 @@ class Command(BaseCommand):
                     importer.add(item)
                     progress.update()
         result = importer.result
+        if connection.vendor == "sqlite" and result.imported:
+            # Table statistics, so SQLite picks the NCT ID index over the publication one (PostgreSQL's
+            # autovacuum gathers its own).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         for failure in result.failures:
             self.stderr.write(failure)
         seconds = time.perf_counter() - started
