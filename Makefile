@@ -59,6 +59,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(PY) bench/import_bench.py
 	scripts/with-postgres.sh $(PY) bench/import_bench.py
+	$(PY) bench/load_bench.py
 
 # After changing interface text: collect it into the zh_Hans catalogue, translate the new entries, then compile.
 messages: $(VENV)/.installed-dev system-deps

@@ -55,7 +55,11 @@ PHASES = ["NA", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "PHASE1_PHASE2", "PHASE2
 
 
 def generate(n):
-    """Write n trials varied from the samples, with conditions, interventions, keywords and sites; then index them."""
+    """Write n published trials varied from the samples, with conditions, interventions, keywords and sites; index them.
+
+    Shared with bench/load_bench.py. Needs Django set up and a migrated, empty database.
+    """
+    from trials.choices import Publication
     from trials.models import Condition, Intervention, Keyword, Location, Sponsor, Trial, TrialCondition
     from trials.registry import parse_study
     from trials.search import index
@@ -84,6 +88,7 @@ def generate(n):
         for i, base in picked:
             trial = Trial(**base.fields)
             trial.nct_id = f"NCT{20_000_000 + i:08d}"
+            trial.publication = Publication.PUBLISHED  # only published trials are indexed and shown
             trial.overall_status = rng.choices(statuses, weights)[0]
             trial.phase = rng.choice(PHASES) if trial.study_type == "INTERVENTIONAL" else ""
             trial.start_date = date(rng.randint(2000, 2026), rng.randint(1, 12), 1)
