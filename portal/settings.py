@@ -96,7 +96,10 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # No "SELECT 1" before each request's first query (a round trip on every page). After a database
+        # restart, a worker's first request finds its connection broken and answers 503; Django then
+        # drops that connection and the worker's next request opens a new one.
+        conn_health_checks=False,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -111,7 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # onto "default" (the test runner creates no database for them).
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     DATABASES[f"replica_{number}"] = {
-        **dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True),
+        **dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=False),
         "TEST": {"MIRROR": "default"},
     }
 if len(DATABASES) > 1:

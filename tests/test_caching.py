@@ -11,6 +11,7 @@ import pytest
 import redis
 from django.contrib.auth import get_user_model
 from django.test import override_settings
+from django.utils import timezone
 
 from portal.settings import cache_from_url
 from trials import workflow
@@ -44,6 +45,29 @@ def test_a_record_page_revalidated_with_its_etag_is_not_modified(client, seed_tr
         again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
     assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+
+@pytest.mark.parametrize("url", RECORD_URLS)
+def test_the_next_visitor_gets_the_cached_page_for_one_query(client, seed_trial, url, django_assert_num_queries):
+    first = client.get(url)
+    with django_assert_num_queries(1):
+        again = type(client)().get(url)  # another visitor, no If-None-Match
+    assert again.status_code == 200 and again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"] and again["ETag"] == first["ETag"]
+
+
+def test_a_changed_trial_is_never_served_from_the_page_cache(client, seed_trial):
+    client.get(f"/trials/{NCT_ID}/")
+    Trial.objects.filter(pk=seed_trial.pk).update(brief_title="Retitled", updated_at=timezone.now())
+    assert "Retitled" in client.get(f"/trials/{NCT_ID}/").content.decode()
+
+
+def test_pages_with_answers_are_revalidated_but_not_cached(client, seed_trial, django_assert_num_queries):
+    url = f"/trials/{NCT_ID}/eligibility/?age=40"
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(4):  # its ETag, then the page's own three
+        assert client.get(url).status_code == 200
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 
 
 def test_the_etag_changes_when_the_trial_changes(client, seed_trial, seed_study, write_json):

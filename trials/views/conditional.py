@@ -1,23 +1,32 @@
-"""Conditional GET for a record's pages and its JSON.
+"""Conditional GET and a page cache for a record's pages and its JSON.
 
 The ETag changes when the trial changes (its updated_at, set on every save, import,
-publication and merge), when the page language changes, and when the portal's own
-templates, code, translations or static files change. A browser or CDN that sends it
-back in If-None-Match gets 304 Not Modified for one small query, with nothing rendered.
-Signed-in staff get no ETag: they see drafts and previews under the same addresses.
+publication, merge and staff edit), when the page language changes, and when the portal's
+own templates, code, translations or static files change. So it serves twice:
+
+- a browser or CDN that sends it back in If-None-Match gets 304 Not Modified;
+- it keys the rendered page in the cache framework, so the next visitor's copy of an
+  unchanged page costs one small query and a cache read. A changed trial has a new ETag,
+  so a stale page is never found, in any process, whatever the cache.
+
+Signed-in staff get neither: they see drafts and previews under the same addresses.
+Pages with a query string (the quick check's answers, sites near a place) are revalidated
+but not cached: there is no end to their variety.
 """
 
 import hashlib
 from functools import cache, wraps
 
 from django.conf import settings
-from django.utils.cache import patch_cache_control
+from django.core.cache import cache as page_cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.translation import get_language
-from django.views.decorators.http import condition
 
 from trials.models import Trial
 
 RENDERED_FROM = ["templates/**/*.html", "trials/**/*.py", "trials/**/*.html", "locale/**/*.mo", "static/**/*"]
+PAGE_CACHE_SECONDS = 3600  # an upper bound only: a changed trial has a new ETag, so a new key
 
 
 @cache
@@ -31,24 +40,42 @@ def release():
     return digest.hexdigest()[:16]
 
 
-def record_etag(request, nct_id, **kwargs):
+def record_etag(request, nct_id):
+    """The page's ETag, quoted; None for staff, or when there is no such published trial (the view answers)."""
     if request.user.is_authenticated:
         return None
-    updated = Trial.objects.published().filter(nct_id=nct_id).values_list("updated_at", flat=True).first()
-    if updated is None:  # no such published trial, or an NCT ID to redirect: the view answers
+    updated = Trial.objects.published().filter(nct_id=nct_id).order_by().values_list("updated_at", flat=True)[:1]
+    if not updated:
         return None
-    return f"{updated.timestamp():.6f}-{get_language()}-{release()}"
+    return quote_etag(f"{updated[0].timestamp():.6f}-{get_language()}-{release()}")
 
 
 def revalidated(view):
-    """The view behind an ETag; browsers and caches may keep the page but must check it again each time."""
-    conditional_view = condition(etag_func=record_etag)(view)
+    """The view behind an ETag and the page cache; browsers and caches may keep the page but must revalidate it."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = conditional_view(request, *args, **kwargs)
-        if response.has_header("ETag"):
-            patch_cache_control(response, no_cache=True)
+    def wrapper(request, *args, nct_id, **kwargs):
+        etag = record_etag(request, nct_id)
+        if etag is None:
+            return view(request, *args, nct_id=nct_id, **kwargs)
+        response = get_conditional_response(request, etag=etag)
+        if response is None:
+            response = cached_page(request, etag, lambda: view(request, *args, nct_id=nct_id, **kwargs))
+        response["ETag"] = etag
+        patch_cache_control(response, no_cache=True)
         return response
 
     return wrapper
+
+
+def cached_page(request, etag, render):
+    if request.GET:
+        return render()
+    key = f"page:{etag}:{request.path}"
+    if found := page_cache.get(key):
+        content_type, content = found
+        return HttpResponse(content, content_type=content_type)
+    response = render()
+    if response.status_code == 200 and not response.streaming:
+        page_cache.set(key, (response["Content-Type"], response.content), PAGE_CACHE_SECONDS)
+    return response
