@@ -6,11 +6,17 @@ own templates, code, translations or static files change. So it serves twice:
 
 - a browser or CDN that sends it back in If-None-Match gets 304 Not Modified;
 - it keys the rendered page in the cache framework, so the next visitor's copy of an
-  unchanged page costs one small query and a cache read. A changed trial has a new ETag,
-  so a stale page is never found, in any process, whatever the cache.
+  unchanged page costs a cache read or two. A changed trial has a new ETag, so a page
+  rendered before the change is never served once the change is known.
 
-Signed-in staff get neither: they see drafts and previews under the same addresses.
-Pages with a query string (the quick check's answers, sites near a place) are revalidated
+The trial's last change is itself read from the cache for LAST_CHANGE_SECONDS, so a busy
+page costs no query at all. Every index update (import, publication, merge, edit of a
+shared row) forgets the changed trials' entries: at once in a shared cache (Redis) and in
+the process that made the change; other processes with their own memory see the change up
+to LAST_CHANGE_SECONDS later (as they may through a read replica's lag).
+
+Signed-in staff get none of this: they see drafts, previews and their own edits at once,
+under the same addresses. Pages with a query string (the quick check's answers, sites near a place) are revalidated
 but not cached: there is no end to their variety.
 """
 
@@ -24,9 +30,11 @@ from django.utils.cache import get_conditional_response, patch_cache_control, qu
 from django.utils.translation import get_language
 
 from trials.models import Trial
+from trials.search.cached import last_change_key
 
 RENDERED_FROM = ["templates/**/*.html", "trials/**/*.py", "trials/**/*.html", "locale/**/*.mo", "static/**/*"]
 PAGE_CACHE_SECONDS = 3600  # an upper bound only: a changed trial has a new ETag, so a new key
+LAST_CHANGE_SECONDS = 5
 
 
 @cache
@@ -44,10 +52,15 @@ def record_etag(request, nct_id):
     """The page's ETag, quoted; None for staff, or when there is no such published trial (the view answers)."""
     if request.user.is_authenticated:
         return None
-    updated = Trial.objects.published().filter(nct_id=nct_id).order_by().values_list("updated_at", flat=True)[:1]
-    if not updated:
-        return None
-    return quote_etag(f"{updated[0].timestamp():.6f}-{get_language()}-{release()}")
+    key = last_change_key(nct_id)
+    updated = page_cache.get(key)
+    if updated is None:
+        found = Trial.objects.published().filter(nct_id=nct_id).order_by().values_list("updated_at", flat=True)[:1]
+        if not found:
+            return None
+        updated = found[0].timestamp()
+        page_cache.set(key, updated, LAST_CHANGE_SECONDS)
+    return quote_etag(f"{updated:.6f}-{get_language()}-{release()}")
 
 
 def revalidated(view):
