@@ -29,6 +29,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.translation import get_language
 
+from trials.identifiers import canonical_nct_id
 from trials.models import Trial
 from trials.search.cached import last_change_key
 
@@ -50,8 +51,8 @@ def release():
 
 def record_etag(request, nct_id):
     """The page's ETag, quoted; None for staff, or when there is no such published trial (the view answers)."""
-    if request.user.is_authenticated:
-        return None
+    if request.user.is_authenticated or canonical_nct_id(nct_id) != nct_id:
+        return None  # staff; or an address the view redirects to the canonical NCT ID, or refuses
     key = last_change_key(nct_id)
     updated = page_cache.get(key)
     if updated is None:
