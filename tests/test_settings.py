@@ -45,3 +45,20 @@ def test_a_malformed_boolean_fails_loudly(value):
     result = load_settings(DEBUG=value)
     assert result.returncode != 0
     assert f"DEBUG must be a boolean (1/0, true/false), got '{value}'" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["", "/", "/admin/", "admin"])
+def test_an_admin_url_that_would_hide_the_site_or_break_fails_loudly(value):
+    result = load_settings(SECRET_KEY="x" * 50, ADMIN_URL=value)
+    if value == "":  # unset: the default admin/
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode != 0
+    assert "ADMIN_URL must be a path like 'staff-a8f3/'" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["memcached://cache:11211", "redis//cache", "file:///tmp/cache"])
+def test_a_cache_url_of_an_unknown_kind_fails_loudly(value):
+    result = load_settings(SECRET_KEY="x" * 50, CACHE_URL=value)
+    assert result.returncode != 0
+    assert "CACHE_URL must start with locmem://, redis:// or rediss://" in result.stderr
