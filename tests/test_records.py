@@ -129,12 +129,12 @@ def many_of_each(count):
 
 @pytest.mark.parametrize("section", SECTIONS)
 def test_section_pages_run_a_fixed_number_of_queries(client, section, django_assert_num_queries, write_json):
-    # Budgets: the trial's last change (its ETag: trials.views.conditional), then one query per
-    # table the section reads: trial + sponsors, conditions, then
-    # overview: keywords, outcomes, references, related trials; design: interventions, their groups;
-    # groups: groups, interventions, their groups; eligibility: criteria; contacts: collaborators,
-    # officials, central contacts, sites, site contacts, identifiers; history: published versions; full: all of these.
-    budgets = {"": 7, "design/": 5, "groups/": 6, "eligibility/": 4, "contacts/": 9, "history/": 4, "full/": 17}
+    # Budgets: the trial's last change (its ETag: trials.views.conditional), then the trial with its sponsors
+    # and short lists (conditions, keywords, outcomes, references, related trials: RecordLists), then one
+    # query per other table the section reads: design: interventions, their groups; groups: groups,
+    # interventions, their groups; eligibility: criteria; contacts: collaborators, officials, central
+    # contacts, sites, site contacts, identifiers; history: published versions; full: all of these.
+    budgets = {"": 2, "design/": 4, "groups/": 5, "eligibility/": 3, "contacts/": 8, "history/": 3, "full/": 12}
     import_paths(SAMPLE_DIR)
     counts = []
     for count in (2, 12):

@@ -125,15 +125,8 @@ class VersionRecord(models.Model):
         abstract = True
 
 
-RELATED_FIELDS = ["nct_id", "brief_title", "overall_status", "phase"]  # what a related trial's line shows
-
-
 def _section_prefetches(section):
-    """What each record page shows beyond the trial row: one query per related table it reads.
-
-    Every section reads the conditions (the page's structured data names them).
-    """
-    conditions = models.Prefetch("trial_conditions", TrialCondition.objects.select_related("condition"))
+    """What each section shows beyond the trial row and its short lists (RecordLists): one query per related table."""
     interventions = models.Prefetch(
         "interventions",
         Intervention.objects.prefetch_related(
@@ -141,17 +134,7 @@ def _section_prefetches(section):
         ),
     )
     sections = {
-        "overview": [
-            "keywords",
-            "outcomes",
-            "references",
-            models.Prefetch(
-                "related_links",
-                RelatedTrial.objects.filter(related__publication=choices.Publication.PUBLISHED)
-                .select_related("related")
-                .only("trial_id", "reason", *(f"related__{name}" for name in RELATED_FIELDS)),
-            ),
-        ],
+        "overview": [],
         "design": [interventions],
         "groups": ["arm_groups", interventions],
         "eligibility": ["criteria"],
@@ -166,8 +149,8 @@ def _section_prefetches(section):
         "history": [],
     }
     if section == "full":  # Prefetch objects compare by their path, so shared ones are read once
-        return [conditions, *dict.fromkeys(prefetch for prefetches in sections.values() for prefetch in prefetches)]
-    return [conditions, *sections[section]]
+        return list(dict.fromkeys(prefetch for prefetches in sections.values() for prefetch in prefetches))
+    return sections[section]
 
 
 class TrialQuerySet(models.QuerySet):
@@ -191,13 +174,14 @@ class TrialQuerySet(models.QuerySet):
         )
 
     def for_section(self, section):
-        """A record page: the trial with its sponsors, plus only the rows that section shows.
+        """A record page: the trial with its sponsors and short lists in one query, plus the rows that section shows.
 
         section is one of overview, design, groups, eligibility, checklist (eligibility's printable criteria),
-        contacts, history, or full (all of them).
+        contacts, history, or full (all of them). Call trial.lists.fill() on the trial read.
         Only the overview and the full record read the stored registry record (for posted results).
         """
-        trials = self.select_related("lead_sponsor", "organization").prefetch_related(*_section_prefetches(section))
+        trials = self.select_related("lead_sponsor", "organization", "lists")
+        trials = trials.prefetch_related(*_section_prefetches(section))
         return trials if section in {"overview", "full"} else trials.defer("source_record")
 
     def for_export(self):
@@ -674,6 +658,62 @@ class RelatedTrial(Ordered):
 
     def __str__(self):
         return f"{self.trial.nct_id} -> {self.related.nct_id} ({self.reason})"
+
+
+class RecordLists(models.Model):
+    """A trial's conditions, keywords, outcomes, references and related trials, as JSON arrays in one row.
+
+    A database view (migration 0008), read live, never written. A record page joins it to the trial
+    row (Trial.objects.for_section), so it reads all five lists in its one query: building an ORM
+    query costs more than the database takes to answer it, and these were five queries.
+    """
+
+    trial = models.OneToOneField(
+        Trial, on_delete=models.DO_NOTHING, primary_key=True, related_name="lists", db_column="trial_id"
+    )
+    conditions = models.JSONField(null=True)
+    keywords = models.JSONField(null=True)
+    outcomes = models.JSONField(null=True)
+    references = models.JSONField(null=True)
+    related = models.JSONField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "trials_record_lists"
+
+    def __str__(self):
+        return f"lists of trial {self.trial_id}"
+
+    def fill(self):
+        """Put the lists where prefetch_related puts rows: trial.keywords.all() and the rest then read no database."""
+        trial = self.trial
+        lists = {
+            "trial_conditions": (TrialCondition, self.conditions),
+            "keywords": (Keyword, self.keywords),
+            "outcomes": (Outcome, self.outcomes),
+            "references": (Reference, self.references),
+            "related_links": (RelatedTrial, self.related),
+        }
+        trial._prefetched_objects_cache = getattr(trial, "_prefetched_objects_cache", {})
+        for name, (model, items) in lists.items():
+            ordering = model._meta.ordering
+            items = sorted(items or [], key=lambda item: [item[key] for key in ordering])  # JSON arrays keep no order
+            trial._prefetched_objects_cache[name] = [
+                _from_json(model, item, self._state.db, trial=trial) for item in items
+            ]
+
+
+def _from_json(model, item, db, **known):
+    """A model instance as if read from the database: item maps field attnames to values, and a joined row's
+    field name to that row's own item."""
+    fields = [field for field in model._meta.concrete_fields if field.attname in item]
+    instance = model.from_db(db, [field.attname for field in fields], [item[field.attname] for field in fields])
+    for name, value in item.items():
+        if isinstance(value, dict):
+            known[name] = _from_json(model._meta.get_field(name).related_model, value, db)
+    for name, value in known.items():
+        setattr(instance, name, value)
+    return instance
 
 
 class SearchEntry(models.Model):

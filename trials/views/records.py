@@ -53,6 +53,7 @@ def trial_section(request, nct_id, section):
     if response := _redirect_to_canonical(request, nct_id):
         return response
     trial = _get_trial(request, Trial.objects.for_section(section), nct_id)
+    trial.lists.fill()
     context = {"trial": trial, "section": section, "tabs": TABS}
     if section == "history":
         context.update(version_history(request, trial))
