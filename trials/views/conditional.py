@@ -10,7 +10,8 @@ own templates, code, translations or static files change. So it serves twice:
   rendered before the change is never served once the change is known.
 
 The trial's last change is itself read from the cache for LAST_CHANGE_SECONDS, so a busy
-page costs no query at all. Every index update (import, publication, merge, edit of a
+page costs no query at all; when it is not there, the page's own query for the trial reads it.
+Every index update (import, publication, merge, edit of a
 shared row) forgets the changed trials' entries: at once in a shared cache (Redis) and in
 the process that made the change; other processes with their own memory see the change up
 to LAST_CHANGE_SECONDS later (as they may through a read replica's lag).
@@ -21,7 +22,7 @@ but not cached: there is no end to their variety.
 """
 
 import hashlib
-from functools import cache, wraps
+from functools import cache
 
 from django.conf import settings
 from django.core.cache import cache as page_cache
@@ -29,8 +30,6 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.translation import get_language
 
-from trials.identifiers import canonical_nct_id
-from trials.models import Trial
 from trials.search.cached import last_change_key
 
 RENDERED_FROM = ["templates/**/*.html", "trials/**/*.py", "trials/**/*.html", "locale/**/*.mo", "static/**/*"]
@@ -49,37 +48,29 @@ def release():
     return digest.hexdigest()[:16]
 
 
-def record_etag(request, nct_id):
-    """The page's ETag, quoted; None for staff, or when there is no such published trial (the view answers)."""
-    if request.user.is_authenticated or canonical_nct_id(nct_id) != nct_id:
-        return None  # staff; or an address the view redirects to the canonical NCT ID, or refuses
+def respond(request, nct_id, load, render):
+    """A record's page for this request: 304, the cached page, or render(load()); staff always get render(load()).
+
+    load() reads the trial the page shows, or raises Http404; render(trial) makes the page. When the trial's
+    last change is not in the cache, the trial load() reads gives it, so a page not seen before costs its own
+    queries and no more.
+    """
+    if request.user.is_authenticated:
+        return render(load())
+    trial = None
     key = last_change_key(nct_id)
     updated = page_cache.get(key)
     if updated is None:
-        found = Trial.objects.published().filter(nct_id=nct_id).order_by().values_list("updated_at", flat=True)[:1]
-        if not found:
-            return None
-        updated = found[0].timestamp()
+        trial = load()
+        updated = trial.updated_at.timestamp()
         page_cache.set(key, updated, LAST_CHANGE_SECONDS)
-    return quote_etag(f"{updated:.6f}-{get_language()}-{release()}")
-
-
-def revalidated(view):
-    """The view behind an ETag and the page cache; browsers and caches may keep the page but must revalidate it."""
-
-    @wraps(view)
-    def wrapper(request, *args, nct_id, **kwargs):
-        etag = record_etag(request, nct_id)
-        if etag is None:
-            return view(request, *args, nct_id=nct_id, **kwargs)
-        response = get_conditional_response(request, etag=etag)
-        if response is None:
-            response = cached_page(request, etag, lambda: view(request, *args, nct_id=nct_id, **kwargs))
-        response["ETag"] = etag
-        patch_cache_control(response, no_cache=True)
-        return response
-
-    return wrapper
+    etag = quote_etag(f"{updated:.6f}-{get_language()}-{release()}")
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = cached_page(request, etag, lambda: render(trial or load()))
+    response["ETag"] = etag
+    patch_cache_control(response, no_cache=True)  # browsers and caches may keep the page but must revalidate it
+    return response
 
 
 def cached_page(request, etag, render):

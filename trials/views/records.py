@@ -13,16 +13,16 @@ from trials.identifiers import canonical_nct_id
 from trials.models import Trial
 from trials.registry import study_json
 
-from .conditional import revalidated
+from . import conditional
 
 TABS = [
-    # (section, URL name, label)
-    ("overview", "trials:detail", gettext_lazy("Overview")),
-    ("design", "trials:design", gettext_lazy("Design")),
-    ("groups", "trials:groups", gettext_lazy("Groups")),
-    ("eligibility", "trials:eligibility", gettext_lazy("Eligibility")),
-    ("contacts", "trials:contacts", gettext_lazy("Contacts & sites")),
-    ("history", "trials:history", gettext_lazy("History")),
+    # (section, its address below the overview's, as DESIGN.md fixes them: one reverse() for all, label)
+    ("overview", "", gettext_lazy("Overview")),
+    ("design", "design/", gettext_lazy("Design")),
+    ("groups", "groups/", gettext_lazy("Groups")),
+    ("eligibility", "eligibility/", gettext_lazy("Eligibility")),
+    ("contacts", "contacts/", gettext_lazy("Contacts & sites")),
+    ("history", "history/", gettext_lazy("History")),
 ]
 
 
@@ -47,14 +47,23 @@ def _get_trial(request, trials, nct_id):
     return found[-1] if "preview" in request.GET else found[0]
 
 
-@revalidated
 def trial_section(request, nct_id, section):
     """One section of a record (the URL passes `section`), or "full": every section on one printable page."""
     if response := _redirect_to_canonical(request, nct_id):
         return response
-    trial = _get_trial(request, Trial.objects.for_section(section), nct_id)
+    return conditional.respond(
+        request,
+        nct_id,
+        load=lambda: _get_trial(request, Trial.objects.for_section(section), nct_id),
+        render=lambda trial: _section_page(request, trial, section),
+    )
+
+
+def _section_page(request, trial, section):
     trial.lists.fill()
-    context = {"trial": trial, "section": section, "tabs": TABS}
+    overview = trial.get_absolute_url()
+    tabs = [(name, overview + path, label) for name, path, label in TABS]
+    context = {"trial": trial, "section": section, "tabs": tabs}
     if section == "history":
         context.update(version_history(request, trial))
     if section in ("eligibility", "checklist"):
@@ -111,9 +120,12 @@ def sites_near(request, trial):
     }
 
 
-@revalidated
 def trial_json(request, nct_id):
     if response := _redirect_to_canonical(request, nct_id):
         return response
-    trial = _get_trial(request, Trial.objects.for_export(), nct_id)
-    return JsonResponse(study_json(trial), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return conditional.respond(
+        request,
+        nct_id,
+        load=lambda: _get_trial(request, Trial.objects.for_export(), nct_id),
+        render=lambda trial: JsonResponse(study_json(trial), json_dumps_params={"ensure_ascii": False, "indent": 2}),
+    )
