@@ -189,12 +189,13 @@ class TrialQuerySet(models.QuerySet):
         """A record page: the trial, its lead sponsor and its short lists in one query, and the rows that section shows.
 
         section is one of overview, design, groups, eligibility, checklist (eligibility's printable criteria),
-        contacts, history, or full (all of them). Call trial.lists.fill() on the trial read.
+        contacts, history, or full (all of them). Call trial.keep_record_lists() on the trial read.
         Only the overview and the full record read the stored registry record (for posted results).
         """
-        trials = self.select_related("lead_sponsor", "lists").prefetch_related(*_section_prefetches(section))
+        lists = {f"{name}_json": JSONRows(rows, keys) for name, (_, rows, keys) in RECORD_LISTS.items()}
+        trials = self.select_related("lead_sponsor").annotate(**lists).prefetch_related(*_section_prefetches(section))
         if section == "overview":
-            return trials.only(*OVERVIEW_FIELDS, "lead_sponsor", "lists")
+            return trials.only(*OVERVIEW_FIELDS, "lead_sponsor")
         if section in {"contacts", "full"}:
             trials = trials.select_related("organization")  # named beside the organisation's study ID
         return trials if section == "full" else trials.defer("source_record")
@@ -392,6 +393,16 @@ class Trial(models.Model):
 
     def get_absolute_url(self):
         return reverse("trials:detail", args=[self.nct_id])
+
+    def keep_record_lists(self):
+        """Put the lists read with the trial (for_section) where prefetch_related puts rows, so that
+        trial.keywords.all() and the others read no database."""
+        cache = self.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name, (model, _, _) in RECORD_LISTS.items():
+            items = sorted(
+                getattr(self, f"{name}_json") or [], key=lambda item: [item[key] for key in model._meta.ordering]
+            )
+            cache[name] = [_from_json(model, item, self._state.db, trial=self) for item in items]
 
     @property
     def ordered_conditions(self):
@@ -675,47 +686,66 @@ class RelatedTrial(Ordered):
         return f"{self.trial.nct_id} -> {self.related.nct_id} ({self.reason})"
 
 
-class RecordLists(models.Model):
-    """A trial's conditions, keywords, outcomes, references and related trials, as JSON arrays in one row.
+class JSONRows(models.Expression):
+    """A trial's rows of one related table as a JSON array of objects, read within the trial's own query.
 
-    A database view (migration 0008), read live, never written. A record page joins it to the trial
-    row (Trial.objects.for_section), so it reads all five lists in its one query: building an ORM
-    query costs more than the database takes to answer it, and these were five queries.
+    rows is the SQL after FROM, where "trials_trial" is the trial being read; keys maps each object key
+    to a column, or a joined row's field name to its own keys. Trial.objects.for_section reads five of
+    these lists (RECORD_LISTS) with the trial: building an ORM query costs more than the database takes
+    to answer it, and they were five queries. SQLite's and PostgreSQL's JSON functions differ in name only.
     """
 
-    trial = models.OneToOneField(
-        Trial, on_delete=models.DO_NOTHING, primary_key=True, related_name="lists", db_column="trial_id"
-    )
-    conditions = models.JSONField(null=True)
-    keywords = models.JSONField(null=True)
-    outcomes = models.JSONField(null=True)
-    references = models.JSONField(null=True)
-    related = models.JSONField(null=True)
+    output_field = models.JSONField()
 
-    class Meta:
-        managed = False
-        db_table = "trials_record_lists"
+    def __init__(self, rows, keys):
+        super().__init__()
+        self.rows, self.keys = rows, keys
 
-    def __str__(self):
-        return f"lists of trial {self.trial_id}"
+    def as_sql(self, compiler, connection, aggregate="json_group_array", build="json_object"):
+        def json_object(keys):
+            pairs = (
+                f"'{key}', {json_object(value) if isinstance(value, dict) else value}" for key, value in keys.items()
+            )
+            return f"{build}({', '.join(pairs)})"
 
-    def fill(self):
-        """Put the lists where prefetch_related puts rows: trial.keywords.all() and the rest then read no database."""
-        trial = self.trial
-        lists = {
-            "trial_conditions": (TrialCondition, self.conditions),
-            "keywords": (Keyword, self.keywords),
-            "outcomes": (Outcome, self.outcomes),
-            "references": (Reference, self.references),
-            "related_links": (RelatedTrial, self.related),
-        }
-        trial._prefetched_objects_cache = getattr(trial, "_prefetched_objects_cache", {})
-        for name, (model, items) in lists.items():
-            ordering = model._meta.ordering
-            items = sorted(items or [], key=lambda item: [item[key] for key in ordering])  # JSON arrays keep no order
-            trial._prefetched_objects_cache[name] = [
-                _from_json(model, item, self._state.db, trial=trial) for item in items
-            ]
+        return f"(SELECT {aggregate}({json_object(self.keys)}) FROM {self.rows})", []
+
+    def as_postgresql(self, compiler, connection):
+        return self.as_sql(compiler, connection, aggregate="jsonb_agg", build="jsonb_build_object")
+
+
+TRIAL = '"trials_trial"."id"'
+RECORD_LISTS = {  # where prefetch_related would keep them: (model, rows, keys) for JSONRows
+    "trial_conditions": (
+        TrialCondition,
+        f"trials_trialcondition x JOIN trials_condition c ON c.id = x.condition_id WHERE x.trial_id = {TRIAL}",
+        {"id": "x.id", "position": "x.position", "condition": {"id": "c.id", "name": "c.name", "slug": "c.slug"}},
+    ),
+    "keywords": (
+        Keyword,
+        f"trials_keyword x WHERE x.trial_id = {TRIAL}",
+        {"id": "x.id", "position": "x.position", "term": "x.term"},
+    ),
+    "outcomes": (
+        Outcome,
+        f"trials_outcome x WHERE x.trial_id = {TRIAL}",
+        {"id": "x.id", "position": "x.position", "kind": "x.kind", "measure": "x.measure",
+         "description": "x.description", "time_frame": "x.time_frame"},
+    ),
+    "references": (
+        Reference,
+        f"trials_reference x WHERE x.trial_id = {TRIAL}",
+        {"id": "x.id", "position": "x.position", "pmid": "x.pmid", "type": "x.type", "citation": "x.citation"},
+    ),
+    "related_links": (  # links to published trials only, with what a related trial's line shows
+        RelatedTrial,
+        f"trials_relatedtrial x JOIN trials_trial r ON r.id = x.related_id WHERE x.trial_id = {TRIAL}"
+        f" AND r.publication = '{choices.Publication.PUBLISHED}'",
+        {"id": "x.id", "position": "x.position", "reason": "x.reason",
+         "related": {"id": "r.id", "nct_id": "r.nct_id", "brief_title": "r.brief_title",
+                     "overall_status": "r.overall_status", "phase": "r.phase"}},
+    ),
+}  # fmt: skip
 
 
 def _from_json(model, item, db, **known):
