@@ -117,6 +117,14 @@ for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
         **dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=False),
         "TEST": {"MIRROR": "default"},
     }
+# PostgreSQL: parameters sent apart from the SQL, and a statement run 5 times on a connection prepared
+# there, so the server parses and plans a record page's query once per connection, not on every page
+# (planning was most of the database's work per page). PREPARED_STATEMENTS=0 turns this off for a pooler
+# that cannot keep prepared statements (PgBouncer in transaction mode before 1.21: docs/deploy.md).
+if env_bool("PREPARED_STATEMENTS", True):
+    for database in DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            database["OPTIONS"] = {**database.get("OPTIONS", {}), "server_side_binding": True, "prepare_threshold": 5}
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["portal.replicas.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

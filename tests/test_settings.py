@@ -9,9 +9,9 @@ import pytest
 from .conftest import ROOT
 
 
-def load_settings(**env):
-    """Import portal.settings in a fresh interpreter with exactly these variables; returns the result."""
-    code = "import portal.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS)"
+def load_settings(show="s.DEBUG, s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS", **env):
+    """Import portal.settings as s in a fresh interpreter with exactly these variables, print `show`; the result."""
+    code = f"import portal.settings as s; print({show})"
     environment = {"PATH": os.environ["PATH"], **env}
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
 
@@ -38,6 +38,18 @@ def test_production_reads_the_database_url_and_hosts():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split(" ", 2) == ["False", "django.db.backends.postgresql", "['a.org', 'b.org']\n"]
+
+
+def test_postgresql_prepares_repeated_statements_on_every_database_unless_turned_off():
+    databases = {"DATABASE_URL": "postgres://u:p@db/trials", "DATABASE_REPLICA_URLS": "postgres://u:p@replica/trials"}
+    options = "d.get('OPTIONS', {})"
+    show = (
+        f"[tuple({options}.get(k) for k in ('server_side_binding', 'prepare_threshold')) for d in s.DATABASES.values()]"
+    )
+    result = load_settings(show, SECRET_KEY="x" * 50, **databases)
+    assert result.stdout == "[(True, 5), (True, 5)]\n", result.stderr
+    result = load_settings(show, SECRET_KEY="x" * 50, PREPARED_STATEMENTS="off", **databases)
+    assert result.stdout == "[(None, None), (None, None)]\n", result.stderr
 
 
 @pytest.mark.parametrize("value", ["maybe", "2"])
