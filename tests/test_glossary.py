@@ -1,10 +1,13 @@
 """The glossary page, and the explanations beside registry terms on record pages."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.utils.autoreload import file_changed
 
 from trials.glossary import TERMS, TOPICS, explaining
+from trials.templatetags import glossary as glossary_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +50,10 @@ def test_record_pages_explain_their_terms_in_disclosures_linked_to_the_glossary(
     assert 'href="/glossary/#healthy-volunteers"' in eligibility
     overview = client.get("/trials/NCT07107204/").content.decode()
     assert 'href="/glossary/#not-yet-recruiting"' in overview
+
+
+def test_explanations_are_rendered_once_and_forgotten_when_a_template_changes():
+    first = glossary_tags.explain("RECRUITING")
+    assert "glossary/#" in first and glossary_tags.explain("RECRUITING") is first  # the same rendering
+    file_changed.send(sender=None, file_path=Path("templates/trials/includes/explain.html"))  # runserver's signal
+    assert glossary_tags.explain("RECRUITING") is not first
