@@ -43,8 +43,9 @@ def record_edit(trial, user, reason="Edited", created=False):
 def shared_row_changed(trials):
     """A sponsor, investigator or condition was edited: the pages and search text of its trials show it."""
     trial_ids = list(trials.values_list("pk", flat=True))
-    Trial.objects.filter(pk__in=trial_ids).update(updated_at=timezone.now())
-    search_index.update(trial_ids)
+    # A subquery, not the list: a shared row can have more trials than PostgreSQL takes bound parameters (65,535)
+    Trial.objects.filter(pk__in=trials.values("pk")).update(updated_at=timezone.now())
+    search_index.update(trial_ids)  # in batches
 
 
 def _move(trial, source, target, user, reason):

@@ -11,10 +11,10 @@ own templates, code, translations or static files change. So it serves twice:
 
 The trial's last change is itself read from the cache for LAST_CHANGE_SECONDS, so a busy
 page costs no query at all; when it is not there, the page's own query for the trial reads it.
-Every index update (import, publication, merge, edit of a
-shared row) forgets the changed trials' entries: at once in a shared cache (Redis) and in
-the process that made the change; other processes with their own memory see the change up
-to LAST_CHANGE_SECONDS later (as they may through a read replica's lag).
+Every index update (import, publication, merge, edit of a shared row) forgets the changed
+trials' entries: at once in a shared cache (Redis) and in the process that made the change;
+other processes with their own memory see the change up to LAST_CHANGE_SECONDS later (as they
+may through a read replica's lag).
 
 Signed-in staff get none of this: they see drafts, previews and their own edits at once,
 under the same addresses. Pages with a query string (the quick check's answers, sites near a place) are revalidated
