@@ -51,6 +51,17 @@ def test_a_record_page_revalidated_with_its_etag_is_not_modified(client, seed_tr
     assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
 
 
+def test_a_revalidation_after_the_last_change_expired_costs_one_small_query(
+    client, seed_trial, django_assert_num_queries
+):
+    url = f"/trials/{NCT_ID}/contacts/"
+    etag = client.get(url)["ETag"]
+    cache.delete(last_change_key(NCT_ID))  # a few seconds later
+    with django_assert_num_queries(1) as captured:  # the trial's last change, not the page's seven
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert '"updated_at"' in captured.captured_queries[0]["sql"]
+
+
 @pytest.mark.parametrize("url", RECORD_URLS)
 def test_the_next_visitor_gets_the_cached_page_for_one_query(client, seed_trial, url, django_assert_num_queries):
     first = client.get(url)
