@@ -62,6 +62,15 @@ def test_a_revalidation_after_the_last_change_expired_costs_one_small_query(
     assert '"updated_at"' in captured.captured_queries[0]["sql"]
 
 
+@pytest.mark.parametrize("value", ["*", "garbage", '"', 'W/"x", "y"', '"' + "9" * 5000 + '"', "\u00e9t\u00e9", ""])
+def test_odd_if_none_match_values_get_the_page_or_304_never_an_error(client, seed_trial, value):
+    cache.delete(last_change_key(NCT_ID))  # the revalidation path that reads the last change itself
+    response = client.get(f"/trials/{NCT_ID}/", headers={"If-None-Match": value})
+    assert response.status_code == (304 if value == "*" else 200)
+    missing = client.get("/trials/NCT09999999/", headers={"If-None-Match": value})
+    assert missing.status_code == 404  # no such trial: the page says so, whatever the header
+
+
 @pytest.mark.parametrize("url", RECORD_URLS)
 def test_the_next_visitor_gets_the_cached_page_for_one_query(client, seed_trial, url, django_assert_num_queries):
     first = client.get(url)
