@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -138,7 +139,7 @@ OVERVIEW_FIELDS = [
 
 
 def _section_prefetches(section):
-    """What each section shows beyond the trial row and its short lists (RecordLists): one query per related table."""
+    """What each section shows beyond the trial row and its short lists (RECORD_LISTS): one query per related table."""
     interventions = models.Prefetch(
         "interventions",
         Intervention.objects.prefetch_related(
@@ -450,7 +451,7 @@ class Trial(models.Model):
     def std_age_labels(self):
         return [choices.StandardAge(value).label for value in self.std_ages]
 
-    @property
+    @cached_property
     def summary_text(self):
         """The brief summary as plain text (markdown escapes removed), for meta descriptions."""
         return unescape_markdown(self.brief_summary)
