@@ -131,7 +131,7 @@ def many_of_each(count):
 @pytest.mark.parametrize("section", SECTIONS)
 def test_section_pages_run_a_fixed_number_of_queries(client, section, django_assert_num_queries, write_json):
     # Budgets: the trial with its sponsors and short lists (conditions, keywords, outcomes, references,
-    # related trials: RECORD_LISTS in trials/models.py), which also gives the page its ETag, then one
+    # related trials: RECORD_LISTS in trials/models/record_lists.py), which also gives the page its ETag, then one
     # query per other table the section reads: design: interventions, their groups; groups: groups,
     # interventions, their groups; eligibility: criteria; contacts: collaborators, officials, central
     # contacts, sites, site contacts, identifiers; history: published versions; full: all of these.

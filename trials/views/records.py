@@ -60,7 +60,6 @@ def trial_section(request, nct_id, section):
 
 
 def _section_page(request, trial, section):
-    trial.keep_record_lists()
     overview = trial.get_absolute_url()
     tabs = [(name, overview + path, label) for name, path, label in TABS]
     context = {"trial": trial, "section": section, "tabs": tabs}

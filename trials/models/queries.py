@@ -1,0 +1,99 @@
+"""How trials are read: the public's and staff's sets, and the rows each kind of page needs, built in one place."""
+
+from django.db import models
+
+from trials import choices
+
+from .record_lists import RECORD_LISTS, JSONRows, WithRecordLists
+from .rows import Collaboration, Intervention, InterventionArm, Official, TrialCondition
+
+OVERVIEW_FIELDS = [
+    "nct_id", "acronym", "brief_title", "official_title", "publication", "revision_of",
+    "overall_status", "phase", "study_type", "allocation", "enrollment_count", "enrollment_type",
+    *(f"{date}{part}" for date in ("start_date", "completion_date", "last_update_posted_date")
+      for part in ("", "_precision", "_type")),
+    "brief_summary", "detailed_description", "has_results", "source_record", "updated_at",
+]  # fmt: skip
+
+
+def _section_prefetches(section):
+    """What each section shows beyond the trial row and its short lists (RECORD_LISTS): one query per related table."""
+    interventions = models.Prefetch(
+        "interventions",
+        Intervention.objects.prefetch_related(
+            models.Prefetch("arm_links", InterventionArm.objects.select_related("arm_group"))
+        ),
+    )
+    sections = {
+        "overview": [],
+        "design": [interventions],
+        "groups": ["arm_groups", interventions],
+        "eligibility": ["criteria"],
+        "checklist": ["criteria"],
+        "contacts": [
+            models.Prefetch("collaborations", Collaboration.objects.select_related("sponsor")),
+            models.Prefetch("officials", Official.objects.select_related("investigator")),
+            "central_contacts",
+            "locations__contacts",
+            "secondary_ids",
+        ],
+        "history": [],
+    }
+    if section == "full":  # Prefetch objects compare by their path, so shared ones are read once
+        return list(dict.fromkeys(prefetch for prefetches in sections.values() for prefetch in prefetches))
+    return sections[section]
+
+
+class TrialQuerySet(models.QuerySet):
+    def published(self):
+        """What the public sees: published trials (never a draft, a trial in review or a pending revision)."""
+        return self.filter(publication=choices.Publication.PUBLISHED)
+
+    def registered(self):
+        """One row per NCT ID: every trial except the pending revisions staff are editing."""
+        return self.filter(revision_of__isnull=True)
+
+    def for_list(self):
+        """Rows for a list of trials: the lead sponsor joined, conditions in one extra query.
+
+        The stored registry record (large JSON) is not read: lists never show it.
+        """
+        return (
+            self.defer("source_record")
+            .select_related("lead_sponsor")
+            .prefetch_related(models.Prefetch("trial_conditions", TrialCondition.objects.select_related("condition")))
+        )
+
+    def for_section(self, section):
+        """A record page: the trial, its lead sponsor and its short lists in one query, and the rows that section shows.
+
+        section is one of overview, design, groups, eligibility, checklist (eligibility's printable criteria),
+        contacts, history, or full (all of them). The trials come
+        with their short lists unpacked (record_lists.WithRecordLists).
+        Only the overview and the full record read the stored registry record (for posted results).
+        """
+        lists = {f"{name}_json": JSONRows(rows, keys) for name, (_, rows, keys) in RECORD_LISTS.items()}
+        trials = self.select_related("lead_sponsor").annotate(**lists).prefetch_related(*_section_prefetches(section))
+        trials._iterable_class = WithRecordLists
+        if section == "overview":
+            return trials.only(*OVERVIEW_FIELDS, "lead_sponsor")
+        if section in {"contacts", "full"}:
+            trials = trials.select_related("organization")  # named beside the organisation's study ID
+        return trials if section == "full" else trials.defer("source_record")
+
+    def for_export(self):
+        """Everything the API v2 export writes, one query per related table (no N+1 over arms or sites)."""
+        return self.select_related("lead_sponsor", "organization").prefetch_related(
+            models.Prefetch("trial_conditions", TrialCondition.objects.select_related("condition")),
+            models.Prefetch("collaborations", Collaboration.objects.select_related("sponsor")),
+            "keywords",
+            "arm_groups__interventions",
+            models.Prefetch("interventions__arm_links", InterventionArm.objects.select_related("arm_group")),
+            "outcomes",
+            "criteria",
+            models.Prefetch("officials", Official.objects.select_related("investigator")),
+            "central_contacts",
+            "locations__contacts",
+            "secondary_ids",
+            "references",
+        )

@@ -1,0 +1,100 @@
+"""Rows many trials share: sponsors, conditions and investigators (named by trials, edited once)."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from trials import choices
+
+
+def unique_slugs(model, texts, max_length=200):
+    """slugify() each text, with -2, -3 … appended where another row (or an earlier text) has that slug."""
+    bases = [slugify(text)[: max_length - 8] or "item" for text in texts]
+    taken = set(model.objects.filter(slug__in=bases).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 1
+        while slug in taken or (n > 1 and model.objects.filter(slug=slug).exists()):
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+class Sponsor(models.Model):
+    """An organisation that leads or collaborates on trials; shared by all of them."""
+
+    name = models.CharField(max_length=300)
+    agency_class = models.CharField(
+        "class",
+        max_length=20,
+        choices=choices.AgencyClass,
+        default=choices.AgencyClass.OTHER,
+        db_index=True,
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "agency_class"], name="sponsor_name_class_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            (self.slug,) = unique_slugs(Sponsor, [self.name])
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("trials:sponsor", args=[self.slug])
+
+
+class Condition(models.Model):
+    """A condition or disease as registered (e.g. "Multiple Myeloma (MM)"); shared by trials."""
+
+    name = models.CharField(max_length=300, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            (self.slug,) = unique_slugs(Condition, [self.name])
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("trials:condition", args=[self.slug])
+
+    @property
+    def initial(self):
+        """The letter it is listed under A–Z ("#" for digits and symbols)."""
+        first = self.name[:1].upper()
+        return first if first.isalpha() else "#"
+
+
+class Investigator(models.Model):
+    """A person named as an overall official, identified by name and affiliation."""
+
+    name = models.CharField(max_length=300)
+    affiliation = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "affiliation"],
+                name="investigator_name_affiliation_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
+
+    def get_absolute_url(self):
+        return reverse("trials:investigator", args=[self.pk])
