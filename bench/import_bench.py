@@ -45,9 +45,10 @@ def measure(rounds):
 
     def import_all():
         started = time.perf_counter()
-        with Importer() as importer:
-            for item in studies:
-                importer.add(item)
+        importer = Importer()
+        for item in studies:
+            importer.add(item)
+        importer.finish()
         seconds = time.perf_counter() - started
         assert not importer.result.failures, importer.result.failures[:3]
         return seconds

@@ -22,10 +22,11 @@ def load_json(path):
 
 def import_paths(*paths):
     """Import files or folders as the import_ctgov command does; returns the ImportResult."""
-    with Importer() as importer:
-        for path in paths:
-            for item in read_studies(path):
-                importer.add(item)
+    importer = Importer()
+    for path in paths:
+        for item in read_studies(path):
+            importer.add(item)
+    importer.finish()
     return importer.result
 
 

@@ -10,6 +10,7 @@ from django.forms import CheckboxInput, NullBooleanSelect
 from django.test.utils import CaptureQueriesContext
 
 from trials import workflow
+from trials.changes import trials_changed
 from trials.choices import Publication
 from trials.models import ArmGroup, Investigator, Official, Sponsor, Trial
 
@@ -310,7 +311,7 @@ def test_reviewers_merge_duplicate_sponsors_and_the_trials_move(client, login, s
     kept = seed_trial.lead_sponsor
     duplicate = Sponsor.objects.create(name=kept.name + " Ltd", agency_class=kept.agency_class)
     Trial.objects.filter(pk=seed_trial.pk).update(lead_sponsor=duplicate)  # entered under the duplicate
-    workflow.record_edit(seed_trial, None, "Sponsor entered twice")
+    trials_changed([seed_trial.pk], None, "Sponsor entered twice")
     selected = {"action": "merge_selected", "_selected_action": [kept.pk, duplicate.pk]}
     confirm = client.post("/admin/trials/sponsor/", selected)
     assert confirm.status_code == 200 and "Choose the one to keep" in confirm.content.decode()

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from portal.settings import cache_from_url
 from trials import workflow
+from trials.changes import trials_changed
 from trials.models import Trial
-from trials.search import index as search_index
-from trials.search.cached import last_change_key
+from trials.record_cache import last_change_key
 from trials.views import conditional
 
 from .conftest import ROOT, SAMPLE_DIR, import_paths
@@ -88,7 +88,7 @@ def test_a_changed_trial_is_served_anew_once_its_last_change_is_read_again(clien
     cache.delete(last_change_key(NCT_ID))  # the seconds have passed
     assert "Retitled" in client.get(f"/trials/{NCT_ID}/").content.decode()
     Trial.objects.filter(pk=seed_trial.pk).update(brief_title="Retitled again", updated_at=timezone.now())
-    search_index.update([seed_trial.pk])  # as every import, publication or shared-row edit does
+    trials_changed([seed_trial.pk])  # as every import, publication or edit does
     assert "Retitled again" in client.get(f"/trials/{NCT_ID}/").content.decode()
 
 
@@ -122,7 +122,7 @@ def test_the_etag_changes_when_the_trial_changes(client, seed_trial, seed_study,
 
 def test_the_etag_changes_when_staff_edit_a_site_or_rename_the_sponsor(client, seed_trial):
     etag = client.get(f"/trials/{NCT_ID}/contacts/")["ETag"]
-    workflow.record_edit(seed_trial, None, "Site edited")  # what every admin save of a trial's rows calls
+    trials_changed([seed_trial.pk], None, "Site edited")  # what every admin save of a trial's rows calls
     cache.delete(last_change_key(NCT_ID))  # a few seconds later
     second = client.get(f"/trials/{NCT_ID}/contacts/", headers={"If-None-Match": etag})
     assert second.status_code == 200

@@ -232,9 +232,10 @@ def test_a_database_error_mid_study_fails_only_that_study_and_rolls_it_back(monk
     seed_study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] += "\n18. FAIL-ME"
     other = load_json(sample_paths()[0])
 
-    with Importer() as importer:
-        importer.add(Item("seed.json", seed_study))
-        importer.add(Item("other.json", other))
+    importer = Importer()
+    importer.add(Item("seed.json", seed_study))
+    importer.add(Item("other.json", other))
+    importer.finish()
 
     assert importer.result.failures == ["seed.json: NCT07107204 database: simulated failure"]
     assert importer.result.imported == 1

@@ -219,8 +219,9 @@ def test_an_expanded_access_record_imports_and_round_trips(seed_study):
     protocol["designModule"] = {"studyType": "EXPANDED_ACCESS", "expandedAccessTypes": {"individual": True}}
     del protocol["armsInterventionsModule"]["armGroups"]
     protocol["armsInterventionsModule"]["interventions"][0].pop("armGroupLabels")
-    with Importer() as importer:
-        importer.add(Item("made-up.json", seed_study))
+    importer = Importer()
+    importer.add(Item("made-up.json", seed_study))
+    importer.finish()
     assert importer.result.failures == []
     trial = Trial.objects.for_export().get(nct_id="NCT07107204")
     assert (trial.get_study_type_display(), trial.get_overall_status_display(), trial.phase) == (

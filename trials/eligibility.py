@@ -186,3 +186,23 @@ def nest_criteria(items):
         (stack[-1][1].children if stack else roots).append(node)
         stack.append((item.level, node))
     return roots
+
+
+def keep_criteria_in_step(trial, text_changed, items_changed):
+    """After staff edited a trial, make its criteria text and items say the same thing.
+
+    The text changed: the items are read again from it (the importer's parser). Only the items
+    changed: the text is written again from them. Returns True when both changed (the text won).
+    """
+    if text_changed:
+        criteria = trial.criteria
+        criteria.all().delete()
+        criteria.model.objects.bulk_create(
+            criteria.model(trial=trial, position=i, kind=item.kind, level=item.level, text=item.text)
+            for i, item in enumerate(parse_criteria(trial.eligibility_criteria))
+        )
+        return items_changed
+    if items_changed:
+        trial.eligibility_criteria = criteria_text(trial.criteria.all())
+        trial.save(update_fields=["eligibility_criteria"])
+    return False

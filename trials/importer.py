@@ -14,8 +14,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
+from .changes import trials_changed
 from .models import Trial
 from .registry import RecordError, SharedRows, parse_study, save_studies
 from .related import refresh_related
@@ -127,12 +128,14 @@ class ImportResult:
 
 
 class Importer:
-    """Imports studies in batches, counting what happened to each.
+    """Imports studies in batches, counting what happened to each: add() each study, then finish().
 
     Studies are checked one by one as they are added, then written BATCH_SIZE at a
-    time (one INSERT per table). A batch the database refuses is rolled back and
-    written again study by study, each in its own savepoint, so only the study at
-    fault fails and nothing stored before is lost or half-overwritten.
+    time (one INSERT per table), each batch with what follows any change to a trial
+    (trials.changes) in the same transaction. A batch the database refuses is rolled
+    back and written again study by study, each in its own savepoint, so only the
+    study at fault fails and nothing stored before is lost or half-overwritten.
+    finish() writes what is pending and rebuilds the related-trials lists once.
     """
 
     BATCH_SIZE = 200
@@ -142,15 +145,13 @@ class Importer:
         self.shared = SharedRows()
         self.pending = {}  # NCT ID -> (Item, StudyData)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        if exc_info[0] is None:
-            self.flush()
-            if self.result.imported or self.result.updated:
-                refresh_related()
-            search_index.update_missing()
+    def finish(self):
+        """Write the studies still pending, then what follows the whole run; returns the ImportResult."""
+        self.flush()
+        if self.result.imported or self.result.updated:
+            refresh_related()
+        search_index.update_missing()
+        return self.result
 
     def fail(self, item, message):
         self.result.failures.append(f"{item.source}: {item.nct_id} {message}")
@@ -182,7 +183,7 @@ class Importer:
             else:
                 batch.append((item, data, trial))
         try:
-            save_studies([(data, trial) for _, data, trial in batch], self.shared)
+            self._write([(data, trial) for _, data, trial in batch])
         except DatabaseError:
             self.shared.forget()
             batch = [entry for entry in batch if self._save_one(*entry)]
@@ -192,9 +193,22 @@ class Importer:
             else:
                 self.result.updated += 1
 
+    @transaction.atomic
+    def _write(self, batch):
+        new = {data.nct_id for data, trial in batch if trial is None}
+        trials = save_studies(batch, self.shared)
+        records = [data.record.get("protocolSection", {}) for data, _ in batch]
+        trials_changed(
+            [trial.pk for trial in trials],
+            reason="Imported",
+            created=[trial.pk for trial in trials if trial.nct_id in new],
+            records={trial.pk: record for trial, record in zip(trials, records, strict=True)},
+            refresh_related=False,  # finish() rebuilds every list once
+        )
+
     def _save_one(self, item, data, trial):
         try:
-            save_studies([(data, trial)], self.shared)
+            self._write([(data, trial)])
         except DatabaseError as exc:
             self.shared.forget()
             self.fail(item, f"database: {str(exc).splitlines()[0]}")

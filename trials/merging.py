@@ -1,19 +1,13 @@
 """Merging duplicate sponsors or investigators: their trials move to the one kept, and the duplicates go.
 
-Every trial that changes gets a version in its history (who merged what), and the
-search index is rewritten for the trials whose lead sponsor changed.
+Every trial that changes then takes the one change path (trials.changes): a version in its
+history (who merged what), its search text, its cached pages and its related trials.
 """
 
 from django.db import transaction
 
+from .changes import trials_changed
 from .models import Collaboration, Official, Trial
-from .search import index as search_index
-from .workflow import record_edit
-
-
-def _record(trial_ids, user, reason):
-    for trial in Trial.objects.filter(pk__in=trial_ids):
-        record_edit(trial, user, reason)
 
 
 @transaction.atomic
@@ -35,8 +29,7 @@ def merge_sponsors(kept, duplicates, user):
             with_kept.add(collaboration.trial_id)
     for duplicate in duplicates:
         duplicate.delete()
-    search_index.update(trial_ids)
-    _record(trial_ids, user, f"Sponsors merged into “{kept.name}”"[:100])
+    trials_changed(sorted(trial_ids), user, f"Sponsors merged into “{kept.name}”"[:100])
     return len(trial_ids)
 
 
@@ -48,5 +41,5 @@ def merge_investigators(kept, duplicates, user):
     officials.update(investigator=kept)
     for duplicate in duplicates:
         duplicate.delete()
-    _record(trial_ids, user, f"Investigators merged into “{kept.name}”"[:100])
+    trials_changed(sorted(trial_ids), user, f"Investigators merged into “{kept.name}”"[:100])
     return len(trial_ids)

@@ -1,8 +1,9 @@
 """Related trials, precomputed: for each trial, up to five others that share the most with it.
 
 Shared conditions weigh most, then shared interventions, then distinctive words of the
-title. The lists are rebuilt after an import (Importer), so a record page reads them in
-one query instead of scanning all trials on each request.
+title. Every list is rebuilt when an import finishes (Importer.finish); any other change
+(trials.changes) refreshes the lists of the trials it changed and of their neighbours. A
+record page reads its list with the trial instead of scanning all trials on each request.
 """
 
 import re
@@ -10,7 +11,6 @@ from collections import Counter, defaultdict
 
 from django.db import transaction
 
-from .choices import Publication
 from .models import Intervention, RelatedTrial, Trial, TrialCondition
 
 LIMIT = 5
@@ -32,7 +32,7 @@ def _title_words(title):
 def _features():
     """Per trial: its condition names, intervention names and title words; and the inverted index of each."""
     features = defaultdict(lambda: {"condition": set(), "intervention": set(), "word": set()})
-    published = {"trial__publication": Publication.PUBLISHED}
+    published = {"trial__in": Trial.objects.published()}
     for trial_id, name in TrialCondition.objects.filter(**published).values_list("trial_id", "condition__name"):
         features[trial_id]["condition"].add(name)
     interventions = Intervention.objects.filter(**published).exclude(name__iexact="placebo")
@@ -62,16 +62,40 @@ def related_for(trial_id, features, postings, nct_ids):
     return [(other, reasons[other]) for other in best[:LIMIT]]
 
 
+def _links(trial_ids, features, postings, nct_ids):
+    return [
+        RelatedTrial(trial_id=trial_id, related_id=other, reason=reason, position=i)
+        for trial_id in trial_ids
+        if trial_id in nct_ids
+        for i, (other, reason) in enumerate(related_for(trial_id, features, postings, nct_ids))
+    ]
+
+
 @transaction.atomic
 def refresh_related():
     """Rebuild every trial's related list; returns how many links were written."""
     features, postings = _features()
     nct_ids = dict(Trial.objects.published().values_list("id", "nct_id"))
-    links = [
-        RelatedTrial(trial_id=trial_id, related_id=other, reason=reason, position=i)
-        for trial_id in nct_ids
-        for i, (other, reason) in enumerate(related_for(trial_id, features, postings, nct_ids))
-    ]
     RelatedTrial.objects.all().delete()
-    RelatedTrial.objects.bulk_create(links, batch_size=1000)
-    return len(links)
+    return len(RelatedTrial.objects.bulk_create(_links(nct_ids, features, postings, nct_ids), batch_size=1000))
+
+
+@transaction.atomic
+def refresh(trial_ids):
+    """Rebuild the lists of these trials (published or not) and of the trials whose lists they may enter or leave.
+
+    Those are the trials listing them now, and the trials sharing a feature with them within the candidates
+    related_for() considers (POSTINGS_CAP a feature), so each list rebuilt is the one refresh_related() gives.
+    """
+    changed = set(trial_ids)
+    features, postings = _features()
+    nct_ids = dict(Trial.objects.published().values_list("id", "nct_id"))
+    neighbours = set(RelatedTrial.objects.filter(related_id__in=changed).values_list("trial_id", flat=True))
+    for trial_id in changed & nct_ids.keys():
+        for kind, values in features[trial_id].items():
+            for value in values:
+                if trial_id in (candidates := postings[kind, value.lower()][:POSTINGS_CAP]):
+                    neighbours.update(candidates)
+    rebuilt = changed | neighbours
+    RelatedTrial.objects.filter(trial_id__in=rebuilt).delete()
+    RelatedTrial.objects.bulk_create(_links(sorted(rebuilt), features, postings, nct_ids), batch_size=1000)

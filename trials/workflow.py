@@ -7,17 +7,17 @@ publishes the revision, its record is written over the published trial's through
 importer's own path (API v2 JSON: the same checks, every related row replaced), the
 copy is deleted, and the trial's "last update posted" becomes today.
 
-Each step stores a version (trials.history) with who did it.
+Each step ends with trials.changes.trials_changed (index, cache, a version with who did it,
+related trials), as every other change to a trial does.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from . import history
+from .changes import trials_changed
 from .choices import DatePrecision, DateType, Publication
 from .models import Trial
 from .registry import SharedRows, parse_study, save_studies, study_json
-from .search import index as search_index
 
 
 def _study(trial):
@@ -25,37 +25,13 @@ def _study(trial):
     return study_json(Trial.objects.for_export().get(pk=trial.pk))
 
 
-def current_record(trial):
-    """The trial's protocol section as its rows now say."""
-    return _study(trial)["protocolSection"]
-
-
-def record_edit(trial, user, reason="Edited", created=False):
-    """Store a version after staff changed a trial (its row and related rows), unless nothing changed.
-
-    The trial's updated_at moves on too, even when only related rows changed: it dates the record
-    pages' ETag (trials.views.conditional), so browsers and caches fetch the pages again.
-    """
-    Trial.objects.filter(pk=trial.pk).update(updated_at=timezone.now())
-    history.record_change(trial, current_record(trial), user, reason, created=created)
-
-
-def shared_row_changed(trials):
-    """A sponsor, investigator or condition was edited: the pages and search text of its trials show it."""
-    trial_ids = list(trials.values_list("pk", flat=True))
-    # A subquery, not the list: a shared row can have more trials than PostgreSQL takes bound parameters (65,535)
-    Trial.objects.filter(pk__in=trials.values("pk")).update(updated_at=timezone.now())
-    search_index.update(trial_ids)  # in batches
-
-
 def _move(trial, source, target, user, reason):
     """Move the trial from state `source` to `target`; False (and nothing done) when it was not in `source`."""
     if trial.publication != source:
         return False
     trial.publication = target
-    trial.save(update_fields=["publication", "updated_at"])
-    search_index.update([trial.pk])
-    record_edit(trial, user, reason)
+    trial.save(update_fields=["publication"])
+    trials_changed([trial.pk], user, reason)
     return True
 
 
@@ -90,8 +66,7 @@ def publish(trial, user):
         trial.first_posted_date, trial.first_posted_date_precision = today, DatePrecision.DAY
         trial.first_posted_date_type = DateType.ACTUAL
     trial.save()
-    search_index.update([trial.pk])
-    record_edit(trial, user, "Published")
+    trials_changed([trial.pk], user, "Published")
     return trial
 
 
@@ -104,7 +79,8 @@ def _publish_revision(revision, user):
     status["lastUpdatePostDateStruct"] = {"date": today, "type": DateType.ACTUAL}
     data = parse_study(study)
     revision.delete()
-    save_studies([(data, published)], SharedRows(), user=user, reason="Published a revision")
+    save_studies([(data, published)], SharedRows())
+    trials_changed([published.pk], user, "Published a revision")
     return published
 
 
@@ -116,5 +92,6 @@ def start_revision(trial, user):
         return existing
     data = parse_study(_study(trial))
     data.fields.update(publication=Publication.DRAFT, revision_of=trial)
-    (revision,) = save_studies([(data, None)], SharedRows(), user=user, reason="Revision started")
+    (revision,) = save_studies([(data, None)], SharedRows())
+    trials_changed([revision.pk], user, "Revision started", created=[revision.pk])
     return revision

@@ -6,7 +6,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from trials import models, workflow
+from trials import models
+from trials.changes import trials_changed
 from trials.merging import merge_investigators, merge_sponsors
 
 from .trial import URL_FIELDS, RecordInline, is_locked
@@ -53,7 +54,8 @@ class SharedRowAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and form.has_changed():
-            workflow.shared_row_changed(self.trials_showing(obj))
+            reason = f"{obj._meta.verbose_name.capitalize()} edited: “{obj}”"[:100]
+            trials_changed(self.trials_showing(obj).values_list("pk", flat=True), request.user, reason)
 
 
 @admin.register(models.Sponsor)
@@ -161,4 +163,4 @@ class LocationAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        workflow.record_edit(form.instance.trial, request.user, "Site edited")
+        trials_changed([form.instance.trial_id], request.user, "Site edited")

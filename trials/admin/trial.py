@@ -5,9 +5,8 @@ trial is read-only here, and "Edit in a revision" opens its pending revision (a 
 public does not see until a reviewer publishes it).
 
 Eligibility criteria: the registry's criteria text and its items are kept consistent on
-save. When the text was changed, the items are read again from it (the importer's parser);
-when only items were changed, the text is written again from them. Both changed: the text
-wins, and the editor is told.
+save (trials.eligibility.keep_criteria_in_step); when both were changed the text wins, and
+the editor is told. Every save ends with trials.changes.trials_changed.
 """
 
 from django.contrib import admin, messages
@@ -21,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from trials import history, models, workflow
+from trials.changes import trials_changed
 from trials.choices import Publication
-from trials.eligibility import criteria_text, parse_criteria
+from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
 from trials.search.exports import csv_response, json_response
 
@@ -353,27 +353,12 @@ class TrialAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         trial = form.instance
         criteria = next(f for f in formsets if f.model is models.EligibilityCriterion)
-        if "eligibility_criteria" in form.changed_data:
-            if criteria.has_changed():
-                messages.warning(
-                    request,
-                    gettext(
-                        "The criteria text and its items were both changed: the items were read again from the text."
-                    ),
-                )
-            self.replace_criteria(trial)
-        elif criteria.has_changed():
-            trial.eligibility_criteria = criteria_text(trial.criteria.all())
-            trial.save(update_fields=["eligibility_criteria", "updated_at"])
-        workflow.record_edit(trial, request.user, "Edited" if change else "Added", created=not change)
-
-    @staticmethod
-    def replace_criteria(trial):
-        trial.criteria.all().delete()
-        models.EligibilityCriterion.objects.bulk_create(
-            models.EligibilityCriterion(trial=trial, position=i, kind=item.kind, level=item.level, text=item.text)
-            for i, item in enumerate(parse_criteria(trial.eligibility_criteria))
-        )
+        if keep_criteria_in_step(trial, "eligibility_criteria" in form.changed_data, criteria.has_changed()):
+            messages.warning(
+                request,
+                gettext("The criteria text and its items were both changed: the items were read again from the text."),
+            )
+        trials_changed([trial.pk], request.user, "Edited" if change else "Added", created=[] if change else [trial.pk])
 
     # History: field by field, from each version's whole record (its related rows included).
 

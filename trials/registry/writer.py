@@ -1,8 +1,11 @@
-"""Writing a checked study: upsert the Trial by NCT ID and replace its related rows, in one transaction."""
+"""Writing checked studies: upsert each Trial by NCT ID and replace its related rows, in one transaction.
+
+Rows only: the caller then passes the trials written to trials.changes.trials_changed (index, cache,
+history, related trials).
+"""
 
 from django.db import transaction
 
-from trials import history
 from trials.choices import Publication
 from trials.models import (
     ArmGroup,
@@ -25,7 +28,6 @@ from trials.models import (
     TrialCondition,
     unique_slugs,
 )
-from trials.search import index as search_index
 
 
 class SharedRows:
@@ -90,14 +92,13 @@ CHILD_MODELS = [
 
 
 @transaction.atomic
-def save_studies(batch, shared, user=None, reason="Imported"):
+def save_studies(batch, shared):
     """Write a batch of (StudyData, stored Trial or None) pairs: one INSERT per table for the whole batch.
 
     Stored trials are updated in place and their related rows replaced, so a re-import
     leaves nothing stale; a new trial is published (imported records are public) unless
-    the data says otherwise. Each trial gets a version in its history, by `user` for
-    `reason`. NCT IDs must be distinct within a batch. All or nothing: the caller
-    retries study by study when a batch fails.
+    the data says otherwise. NCT IDs must be distinct within a batch. All or nothing: the
+    caller retries study by study when a batch fails. Returns the trials, in the batch's order.
     """
     shared.prepare([data for data, _ in batch])
     stored = [trial for _, trial in batch if trial is not None]
@@ -114,7 +115,7 @@ def save_studies(batch, shared, user=None, reason="Imported"):
         if trial.pk:
             trial.save()
         trials.append(trial)
-    created = Trial.objects.bulk_create([trial for trial in trials if trial.pk is None])
+    Trial.objects.bulk_create([trial for trial in trials if trial.pk is None])
 
     pairs = [(trial, data) for trial, (data, _) in zip(trials, batch, strict=True)]
     Collaboration.objects.bulk_create(
@@ -185,7 +186,4 @@ def save_studies(batch, shared, user=None, reason="Imported"):
     Reference.objects.bulk_create(
         Reference(trial=trial, position=i, **r) for trial, data in pairs for i, r in enumerate(data.references)
     )
-    search_index.update([trial.pk for trial in trials])
-    records = [data.record.get("protocolSection", {}) for data, _ in batch]
-    history.record_versions(trials, records, user, reason, created=set(created))
     return trials

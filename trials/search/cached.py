@@ -28,16 +28,6 @@ def bump_index_version():
         IndexVersion.objects.update_or_create(pk=1, defaults={"number": 1})
 
 
-def last_change_key(nct_id):
-    """Where a record's last change is kept for a few seconds (trials.views.conditional)."""
-    return f"last-change:{nct_id}"
-
-
-def forget_last_changes(nct_ids):
-    """Changed records: their pages are revalidated at once (in every process when the cache is shared)."""
-    cache.delete_many([last_change_key(nct_id) for nct_id in nct_ids])
-
-
 def cached(name, compute, *parts):
     """compute(), cached under `name`, the index version and `parts` (what else the figure depends on)."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

@@ -3,8 +3,8 @@
 Only published trials are indexed: drafts, trials in review and pending revisions are
 never searched, counted, exported or fed, as every search surface reads the index.
 
-Called by the importer for every batch it writes, by the admin after a save, and by
-`manage.py rebuild_search_index` for everything.
+Called by trials.changes after every change to trials, and by `manage.py rebuild_search_index`
+for everything.
 """
 
 from django.db import transaction
@@ -12,7 +12,7 @@ from django.db import transaction
 from trials.models import SearchEntry, Trial
 
 from .backends import backend
-from .cached import bump_index_version, forget_last_changes
+from .cached import bump_index_version
 from .documents import documents_for
 
 BATCH_SIZE = 1000
@@ -56,7 +56,6 @@ def _update_batch(trial_ids):
     SearchEntry.objects.bulk_create(entries)
     backend().write(documents_for([entry.trial_id for entry in entries]), removed=trial_ids)
     bump_index_version()  # figures cached from the index (trials.search.cached) are stale from now on
-    forget_last_changes(Trial.objects.filter(pk__in=trial_ids).values_list("nct_id", flat=True))
 
 
 def update_missing():

@@ -11,8 +11,8 @@ own templates, code, translations or static files change. So it serves twice:
 
 The trial's last change is itself read from the cache for LAST_CHANGE_SECONDS, so a busy
 page costs no query at all; when it is not there, the page's own query for the trial reads it.
-Every index update (import, publication, merge, edit of a shared row) forgets the changed
-trials' entries: at once in a shared cache (Redis) and in the process that made the change;
+Every change to a trial (trials.changes: import, publication, merge, staff edit) forgets its
+entry (trials.record_cache): at once in a shared cache (Redis) and in the process that made the change;
 other processes with their own memory see the change up to LAST_CHANGE_SECONDS later (as they
 may through a read replica's lag).
 
@@ -31,11 +31,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control, qu
 from django.utils.translation import get_language
 
 from trials.models import Trial
-from trials.search.cached import last_change_key
+from trials.record_cache import LAST_CHANGE_SECONDS, PAGE_SECONDS, last_change_key, page_key
 
 RENDERED_FROM = ["templates/**/*.html", "trials/**/*.py", "trials/**/*.html", "locale/**/*.mo", "static/**/*"]
-PAGE_CACHE_SECONDS = 3600  # an upper bound only: a changed trial has a new ETag, so a new key
-LAST_CHANGE_SECONDS = 5
 
 
 @cache
@@ -86,11 +84,11 @@ def last_change(nct_id):
 def cached_page(request, etag, render):
     if request.GET:
         return render()
-    key = f"page:{etag}:{request.path}"
+    key = page_key(etag, request.path)
     if found := page_cache.get(key):
         content_type, content = found
         return HttpResponse(content, content_type=content_type)
     response = render()
     if response.status_code == 200 and not response.streaming:
-        page_cache.set(key, (response["Content-Type"], response.content), PAGE_CACHE_SECONDS)
+        page_cache.set(key, (response["Content-Type"], response.content), PAGE_SECONDS)
     return response

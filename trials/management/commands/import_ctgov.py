@@ -19,15 +19,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, **options):
         started = time.perf_counter()
-        with (
-            Importer() as importer,
-            tqdm(unit=" studies", disable=not sys.stderr.isatty(), file=sys.stderr) as progress,
-        ):
+        importer = Importer()
+        with tqdm(unit=" studies", disable=not sys.stderr.isatty(), file=sys.stderr) as progress:
             for path in paths:
                 for item in read_studies(path):
                     importer.add(item)
                     progress.update()
-        result = importer.result
+        result = importer.finish()
         if connection.vendor == "sqlite" and result.imported:
             # Table statistics, so SQLite picks the NCT ID index over the publication one (PostgreSQL's
             # autovacuum gathers its own).

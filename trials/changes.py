@@ -1,0 +1,59 @@
+"""The one path every change to a trial takes: what must follow any write, done in one place.
+
+Whoever changes trials (the importer, the admin's trial, site and shared-row saves, the
+workflow's submit, publish and unpublish, merges) writes its rows, then calls
+trials_changed() with the trials it changed. That function, and nothing else:
+
+- dates the change (updated_at, which the record pages' ETag is made of);
+- rewrites the trials' search entries and text (only published trials are indexed);
+- forgets their cached last change, so their pages are fetched anew at once;
+- stores a version of each in its history, with who did it and why (an unchanged record
+  stores none);
+- refreshes the related-trials lists that name them or that they should name.
+
+tests/test_changes.py holds every write path to all five.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import history, record_cache, related
+from .models import Trial
+from .registry import study_json
+from .search import index as search_index
+
+BATCH_SIZE = 500  # trials read for their versions at a time (a sponsor renamed can name many thousands)
+
+
+@transaction.atomic
+def trials_changed(trial_ids, user=None, reason="Edited", *, created=(), records=None, refresh_related=True):
+    """Bring everything that follows from these trials up to date after their rows were written.
+
+    trial_ids: the ids of the trials changed (ids of trials since deleted are dropped from the index).
+    created: ids of trials that are new (their first version is an addition).
+    records: {trial id: protocol section} when the caller has each record as written (the importer, which
+    stores every version it writes); otherwise each record is read back from the rows and a version is
+    stored only when it differs from the latest.
+    refresh_related: False only for the importer, which refreshes every list once when it finishes.
+    """
+    trial_ids = list(dict.fromkeys(trial_ids))
+    Trial.objects.filter(pk__in=trial_ids).update(updated_at=timezone.now())
+    search_index.update(trial_ids)
+    record_cache.forget(Trial.objects.filter(pk__in=trial_ids).values_list("nct_id", flat=True).distinct())
+    _record_versions(trial_ids, user, reason, set(created), records)
+    if refresh_related:
+        related.refresh(trial_ids)
+
+
+def _record_versions(trial_ids, user, reason, created, records):
+    for start in range(0, len(trial_ids), BATCH_SIZE):
+        batch = trial_ids[start : start + BATCH_SIZE]
+        trials = Trial.objects.filter(pk__in=batch).order_by("pk")
+        if records is not None:
+            trials = list(trials)
+            new = [trial for trial in trials if trial.pk in created]
+            history.record_versions(trials, [records[trial.pk] for trial in trials], user, reason, created=new)
+            continue
+        for trial in trials.for_export():
+            record = study_json(trial)["protocolSection"]
+            history.record_change(trial, record, user, reason, created=trial.pk in created)
