@@ -53,7 +53,7 @@ def publish(trial, user):
 
     Raises registry.RecordError when a revision's record breaks a record rule.
     """
-    if trial.publication == Publication.PUBLISHED:
+    if trial.is_published:
         return None
     if trial.revision_of_id:
         return _publish_revision(trial, user)

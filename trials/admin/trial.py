@@ -21,7 +21,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from trials import history, models, workflow
 from trials.changes import trials_changed
-from trials.choices import Publication
 from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
 from trials.search.exports import csv_response, json_response
@@ -60,7 +59,7 @@ def dated(name, with_type=True):
 
 def is_locked(trial):
     """A published trial is edited through a revision, never in place."""
-    return trial is not None and trial.publication == Publication.PUBLISHED
+    return trial is not None and trial.is_published
 
 
 class RecordInline(admin.TabularInline):

@@ -2,8 +2,7 @@
 
 from django.db import models
 
-from trials import choices
-
+from .publication import published
 from .record_lists import RECORD_LISTS, JSONRows, WithRecordLists
 from .rows import Collaboration, Intervention, InterventionArm, Official, TrialCondition
 
@@ -47,7 +46,7 @@ def _section_prefetches(section):
 class TrialQuerySet(models.QuerySet):
     def published(self):
         """What the public sees: published trials (never a draft, a trial in review or a pending revision)."""
-        return self.filter(publication=choices.Publication.PUBLISHED)
+        return self.filter(published())
 
     def registered(self):
         """One row per NCT ID: every trial except the pending revisions staff are editing."""

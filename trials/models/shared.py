@@ -6,6 +6,8 @@ from django.utils.text import slugify
 
 from trials import choices
 
+from .publication import published
+
 
 def unique_slugs(model, texts, max_length=200):
     """slugify() each text, with -2, -3 … appended where another row (or an earlier text) has that slug."""
@@ -22,6 +24,25 @@ def unique_slugs(model, texts, max_length=200):
     return slugs
 
 
+class SponsorQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Each sponsor with how many published trials it leads (lead_count) and collaborates on."""
+        return self.annotate(
+            lead_count=models.Count("led_trials", filter=published("led_trials__"), distinct=True),
+            collaborator_count=models.Count(
+                "collaborations", filter=published("collaborations__trial__"), distinct=True
+            ),
+        )
+
+
+class ConditionQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Each condition with how many published trials study it (trial_count)."""
+        return self.annotate(
+            trial_count=models.Count("trial_conditions", filter=published("trial_conditions__trial__"))
+        )
+
+
 class Sponsor(models.Model):
     """An organisation that leads or collaborates on trials; shared by all of them."""
 
@@ -34,6 +55,8 @@ class Sponsor(models.Model):
         db_index=True,
     )
     slug = models.SlugField(max_length=200, unique=True)
+
+    objects = SponsorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -56,6 +79,8 @@ class Condition(models.Model):
 
     name = models.CharField(max_length=300, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
+
+    objects = ConditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

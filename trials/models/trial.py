@@ -209,6 +209,11 @@ class Trial(models.Model):
         return reverse("trials:detail", args=[self.nct_id])
 
     @property
+    def is_published(self):
+        """Whether the public sees this trial (templates ask this, never the state's value)."""
+        return self.publication == choices.Publication.PUBLISHED
+
+    @property
     def ordered_conditions(self):
         """Conditions in the registry's order (the first is the main one)."""
         return [link.condition for link in self.trial_conditions.all()]

@@ -4,12 +4,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
-from trials.choices import Publication, Status
+from trials.choices import Status
 from trials.models import Condition, Investigator, Sponsor, Trial
 
 # Only published trials count and are listed (drafts and revisions are staff-only).
-PUBLISHED_LEAD = Q(led_trials__publication=Publication.PUBLISHED)
-PUBLISHED_COLLABORATION = Q(collaborations__trial__publication=Publication.PUBLISHED)
 PAGE_SIZE = 20
 COLLABORATIONS_SHOWN = 100
 
@@ -22,10 +20,7 @@ def _page(request, trials):
 
 def sponsor_list(request):
     sponsors = (
-        Sponsor.objects.annotate(
-            lead_count=Count("led_trials", filter=PUBLISHED_LEAD, distinct=True),
-            collaborator_count=Count("collaborations", filter=PUBLISHED_COLLABORATION, distinct=True),
-        )
+        Sponsor.objects.with_published_counts()
         .filter(Q(lead_count__gt=0) | Q(collaborator_count__gt=0))
         .order_by("name")
     )
@@ -54,7 +49,7 @@ def sponsor_detail(request, slug):
 def investigator_detail(request, pk):
     investigator = get_object_or_404(Investigator, pk=pk)
     officials = (
-        investigator.officials.filter(trial__publication=Publication.PUBLISHED)
+        investigator.officials.filter(trial__in=Trial.objects.published())
         .select_related("trial__lead_sponsor")
         .defer("trial__source_record")
     )
@@ -62,11 +57,7 @@ def investigator_detail(request, pk):
 
 
 def condition_list(request):
-    conditions = (
-        Condition.objects.annotate(trial_count=Count("trials", filter=Q(trials__publication=Publication.PUBLISHED)))
-        .filter(trial_count__gt=0)
-        .order_by("name")
-    )
+    conditions = Condition.objects.with_published_counts().filter(trial_count__gt=0).order_by("name")
     letters = {}
     for condition in conditions:
         letters.setdefault(condition.initial, []).append(condition)

@@ -11,7 +11,6 @@ from trials.glossary import TOPICS
 from trials.models import Condition, SearchEntry, Trial
 from trials.search.cached import cached
 
-PUBLISHED = choices.Publication.PUBLISHED
 TOP_CONDITIONS = 12
 RECENT = 6
 
@@ -24,9 +23,7 @@ def home_figures():
             trials=Count("pk"), recruiting=Count("pk", filter=Q(status=choices.Status.RECRUITING))
         )
         figures["conditions"] = list(
-            Condition.objects.annotate(
-                trial_count=Count("trial_conditions", filter=Q(trial_conditions__trial__publication=PUBLISHED))
-            ).order_by("-trial_count", "name")[:TOP_CONDITIONS]
+            Condition.objects.with_published_counts().order_by("-trial_count", "name")[:TOP_CONDITIONS]
         )
         figures["recent_ids"] = list(
             SearchEntry.objects.order_by("-last_update", "-pk").values_list("pk", flat=True)[:RECENT]

@@ -36,7 +36,7 @@ def trial_filter(request):
 
 def trial_list(request):
     nct_id = nct_id_in(request.GET.get("q", ""))
-    if nct_id and Trial.objects.filter(nct_id=nct_id).exists():
+    if nct_id and Trial.objects.published().filter(nct_id=nct_id).exists():
         return redirect("trials:detail", nct_id)
     filterset = trial_filter(request)
     results = search(filterset, request.GET.get("page"))
