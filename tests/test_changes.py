@@ -32,7 +32,7 @@ def staff(django_user_model, client):
 
 
 def related_lists():
-    return sorted(RelatedTrial.objects.values_list("trial_id", "related_id", "reason", "position"))
+    return sorted(RelatedTrial.objects.values_list("trial_id", "related_id", "reason_kind", "reason_value", "position"))
 
 
 class Watch:

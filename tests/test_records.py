@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from trials.choices import RelatedReason
 from trials.eligibility import unescape_markdown
 from trials.identifiers import canonical_nct_id
 from trials.models import Trial
@@ -322,5 +323,6 @@ def test_related_trials_show_reason_status_and_phase(client):
     assert 1 <= len(links) <= 5
     page = get_page(client, "/trials/NCT00000410/")
     for link in links:
-        assert link.related.nct_id in page and escape(link.reason) in page
+        reason = RelatedReason(link.reason_kind).label % {"value": link.reason_value}
+        assert link.related.nct_id in page and escape(reason) in page
         assert link.related.get_overall_status_display() in page

@@ -19,7 +19,7 @@ def test_trials_sharing_a_condition_are_related_with_that_reason():
     links = list(seed.related_links.select_related("related"))
     assert {link.related.nct_id for link in links} >= lymphoma - {"NCT07107204"}
     assert all(link.related_id != seed.pk for link in links)
-    assert any(link.reason == "same condition: Lymphoma" for link in links)
+    assert any((link.reason_kind, link.reason_value) == ("condition", "Lymphoma") for link in links)
 
 
 def test_at_most_five_related_trials_each():
@@ -42,8 +42,8 @@ def test_scores_rank_conditions_over_interventions_over_title_words():
                 postings.setdefault((kind, value.lower()), []).append(trial_id)
     nct_ids = {i: f"NCT0000000{i}" for i in features}
     assert related_for(1, features, postings, nct_ids) == [
-        (3, "same condition: Asthma"),
-        (2, "same intervention: Salbutamol"),
+        (3, ("condition", "Asthma")),
+        (2, ("intervention", "Salbutamol")),
     ]
 
 

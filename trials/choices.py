@@ -263,3 +263,11 @@ class Publication(models.TextChoices):
     DRAFT = "DRAFT", _("Draft")
     IN_REVIEW = "IN_REVIEW", _("In review")
     PUBLISHED = "PUBLISHED", _("Published")
+
+
+class RelatedReason(models.TextChoices):
+    """Why a trial is shown as related to another (trials.related): the label takes the shared value."""
+
+    CONDITION = "condition", _("same condition: %(value)s")
+    INTERVENTION = "intervention", _("same intervention: %(value)s")
+    WORD = "word", _("similar title: %(value)s")

@@ -49,7 +49,7 @@ def _features():
 
 
 def related_for(trial_id, features, postings, nct_ids):
-    """The (related trial id, reason) pairs for one trial, best first."""
+    """The (related trial id, (reason kind, value)) pairs for one trial, best first (kinds are RelatedReason's)."""
     scores, reasons = Counter(), {}
     weights = {"condition": CONDITION_WEIGHT, "intervention": INTERVENTION_WEIGHT, "word": WORD_WEIGHT}
     for kind in ("condition", "intervention", "word"):
@@ -57,17 +57,17 @@ def related_for(trial_id, features, postings, nct_ids):
             for other in postings[kind, value.lower()][:POSTINGS_CAP]:
                 if other != trial_id:
                     scores[other] += weights[kind]
-                    reasons.setdefault(other, f"same {kind}: {value}" if kind != "word" else f"similar title: {value}")
+                    reasons.setdefault(other, (kind, value))
     best = sorted((other for other in scores if scores[other] >= MIN_SCORE), key=lambda o: (-scores[o], nct_ids[o]))
     return [(other, reasons[other]) for other in best[:LIMIT]]
 
 
 def _links(trial_ids, features, postings, nct_ids):
     return [
-        RelatedTrial(trial_id=trial_id, related_id=other, reason=reason, position=i)
+        RelatedTrial(trial_id=trial_id, related_id=other, reason_kind=kind, reason_value=value[:300], position=i)
         for trial_id in trial_ids
         if trial_id in nct_ids
-        for i, (other, reason) in enumerate(related_for(trial_id, features, postings, nct_ids))
+        for i, (other, (kind, value)) in enumerate(related_for(trial_id, features, postings, nct_ids))
     ]
 
 

@@ -63,7 +63,7 @@ RECORD_LISTS = {  # where prefetch_related would keep them: (model, rows, keys) 
         RelatedTrial,
         f"trials_relatedtrial x JOIN trials_trial r ON r.id = x.related_id WHERE x.trial_id = {TRIAL}"
         f" AND r.publication = '{choices.Publication.PUBLISHED}'",
-        {"id": "x.id", "position": "x.position", "reason": "x.reason",
+        {"id": "x.id", "position": "x.position", "reason_kind": "x.reason_kind", "reason_value": "x.reason_value",
          "related": {"id": "r.id", "nct_id": "r.nct_id", "brief_title": "r.brief_title",
                      "overall_status": "r.overall_status", "phase": "r.phase"}},
     ),

@@ -208,11 +208,13 @@ class Reference(Ordered):
 
 
 class RelatedTrial(Ordered):
-    """A precomputed "more like this" link (trials/related.py), with the reason shown to readers."""
+    """A precomputed "more like this" link (trials/related.py), with why: what kind of thing the two trials share,
+    and its value (a condition's or intervention's name, or a word of the title)."""
 
     trial = models.ForeignKey("Trial", on_delete=models.CASCADE, related_name="related_links")
     related = models.ForeignKey("Trial", on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(max_length=300)
+    reason_kind = models.CharField(max_length=12, choices=choices.RelatedReason)
+    reason_value = models.CharField(max_length=300)
 
     def __str__(self):
-        return f"{self.trial.nct_id} -> {self.related.nct_id} ({self.reason})"
+        return f"{self.trial.nct_id} -> {self.related.nct_id} ({self.reason_kind}: {self.reason_value})"

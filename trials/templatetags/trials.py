@@ -11,9 +11,9 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
-from trials.choices import DatePrecision, DateType
+from trials.choices import DatePrecision, DateType, RelatedReason
 from trials.eligibility import unescape_markdown
 from trials.identifiers import registry_link
 
@@ -38,12 +38,6 @@ MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~^=\x00-\x09\x0b-\x1f]|^[ +-]|^\d+[.)]| $"
 PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 # Characters that could end a <script> element or start markup, as JSON escapes (as Django's json_script does).
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-# Why a trial is related (trials.related stores "same condition: Asthma" in English), in the reader's language.
-RELATED_REASONS = {
-    "same condition": gettext_lazy("same condition: %(value)s"),
-    "same intervention": gettext_lazy("same intervention: %(value)s"),
-    "similar title": gettext_lazy("similar title: %(value)s"),
-}
 SCHEMA_STATUSES = {
     "NOT_YET_RECRUITING": "NotYetRecruiting",
     "RECRUITING": "Recruiting",
@@ -104,12 +98,9 @@ def plain(text):
 
 
 @register.filter
-def related_reason(reason):
-    """A related trial's stored reason ("same intervention: Aspirin") with its words translated, the value as stored."""
-    kind, colon, value = reason.partition(": ")
-    if colon and kind in RELATED_REASONS:
-        return RELATED_REASONS[kind] % {"value": value}
-    return reason
+def related_reason(link):
+    """Why a trial is related ("same intervention: Aspirin"), in the reader's language, the value as registered."""
+    return RelatedReason(link.reason_kind).label % {"value": unescape_markdown(link.reason_value)}
 
 
 @register.simple_tag
