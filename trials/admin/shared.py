@@ -10,7 +10,7 @@ from trials import models
 from trials.changes import trials_changed
 from trials.merging import merge_investigators, merge_sponsors
 
-from .trial import URL_FIELDS, RecordInline, is_locked
+from .inlines import URL_FIELDS, RecordInline, is_locked
 
 
 class MergeMixin:

@@ -11,7 +11,6 @@ the editor is told. Every save ends with trials.changes.trials_changed.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import URLField
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
@@ -25,25 +24,30 @@ from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
 from trials.search.exports import csv_response, json_response
 
-from .forms import (
-    ArmGroupFormSet,
-    CentralContactFormSet,
-    InterventionForm,
-    InterventionFormSet,
-    KnownChoiceAutocomplete,
-    SharedRowFormSet,
+from .inlines import (
+    CONTACTS,
+    DESCRIPTION,
+    DESIGN,
+    ELIGIBILITY,
+    IDENTIFICATION,
+    SPONSORS,
+    STATUS,
+    URL_FIELDS,
+    ArmGroupInline,
+    CentralContactInline,
+    CollaborationInline,
+    EligibilityCriterionInline,
+    InterventionInline,
+    KeywordInline,
+    LocationInline,
+    OfficialInline,
+    OutcomeInline,
+    ReferenceInline,
+    SecondaryIdentifierInline,
+    TrialConditionInline,
+    is_locked,
 )
 
-# Registry links are https; a link typed without a scheme gets https:// (Django 6's default too).
-URL_FIELDS = {URLField: {"assume_scheme": "https"}}
-
-IDENTIFICATION = _("Identification")
-STATUS = _("Status and dates")
-SPONSORS = _("Sponsors")
-DESCRIPTION = _("Description and conditions")
-DESIGN = _("Design, groups and interventions")
-ELIGIBILITY = _("Eligibility")
-CONTACTS = _("Contacts and sites")
 # What the workflow actions did, for the message after them ("trial(s)" whatever the count, in English).
 SUBMITTED_MESSAGE = ngettext_lazy(
     "%(count)s trial(s) submitted for review.", "%(count)s trial(s) submitted for review.", "count"
@@ -55,129 +59,6 @@ UNPUBLISHED_MESSAGE = ngettext_lazy("%(count)s trial(s) unpublished.", "%(count)
 def dated(name, with_type=True):
     """A registry date: the date, its precision and (for most) whether it is actual or estimated."""
     return (name, f"{name}_precision", *([f"{name}_type"] if with_type else []))
-
-
-def is_locked(trial):
-    """A published trial is edited through a revision, never in place."""
-    return trial is not None and trial.is_published
-
-
-class RecordInline(admin.TabularInline):
-    """Rows of one trial, in the registry's order; read-only while the trial is published."""
-
-    extra = 0
-    formfield_overrides = URL_FIELDS
-    section = None  # the fieldset of the trial form this inline is shown after
-
-    def has_add_permission(self, request, obj):
-        return not is_locked(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not is_locked(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not is_locked(obj) and super().has_delete_permission(request, obj)
-
-
-class SharedRowInline(RecordInline):
-    """Rows that name a shared sponsor, condition or investigator, chosen with an autocomplete."""
-
-    formset = SharedRowFormSet
-    shared_field = None
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related(self.shared_field)
-
-    def get_autocomplete_fields(self, request):
-        return [self.shared_field]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == self.shared_field:
-            kwargs["widget"] = KnownChoiceAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class SecondaryIdentifierInline(RecordInline):
-    model = models.SecondaryIdentifier
-    section = IDENTIFICATION
-
-
-class CollaborationInline(SharedRowInline):
-    model = models.Collaboration
-    shared_field = "sponsor"
-    verbose_name_plural = _("collaborators")
-    section = SPONSORS
-
-
-class TrialConditionInline(SharedRowInline):
-    model = models.TrialCondition
-    shared_field = "condition"
-    verbose_name_plural = _("conditions")
-    section = DESCRIPTION
-
-
-class KeywordInline(RecordInline):
-    model = models.Keyword
-    section = DESCRIPTION
-
-
-class ReferenceInline(RecordInline):
-    model = models.Reference
-    section = DESCRIPTION
-
-
-class ArmGroupInline(RecordInline):
-    model = models.ArmGroup
-    formset = ArmGroupFormSet
-    verbose_name_plural = _("study groups (arms)")
-    section = DESIGN
-
-
-class InterventionInline(RecordInline):
-    model = models.Intervention
-    form = InterventionForm
-    formset = InterventionFormSet
-    fields = ["position", "type", "name", "description", "other_names", "given_in"]
-    section = DESIGN
-
-
-class OutcomeInline(RecordInline):
-    model = models.Outcome
-    section = DESIGN
-
-
-class EligibilityCriterionInline(RecordInline):
-    model = models.EligibilityCriterion
-    verbose_name_plural = _("eligibility criteria, item by item (kept in step with the criteria text)")
-    section = ELIGIBILITY
-
-
-class OfficialInline(SharedRowInline):
-    model = models.Official
-    shared_field = "investigator"
-    verbose_name_plural = _("overall officials")
-    section = CONTACTS
-
-
-class CentralContactInline(RecordInline):
-    model = models.CentralContact
-    formset = CentralContactFormSet
-    section = CONTACTS
-
-
-class LocationInline(RecordInline):
-    model = models.Location
-    fields = ["position", "facility", "status", "city", "state", "zip", "country", "site_contacts"]
-    readonly_fields = ["site_contacts"]
-    show_change_link = True  # a site's own contacts are edited on the site's page
-    section = CONTACTS
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("contacts")
-
-    @admin.display(description=_("site contacts"))
-    def site_contacts(self, location):
-        return ", ".join(str(contact) for contact in location.contacts.all()) or "—"
 
 
 @admin.register(models.Trial)
