@@ -183,3 +183,17 @@ def test_a_drafts_nct_id_typed_in_the_search_box_does_not_lead_the_public_to_a_4
     assert response.status_code == 200
     published = Trial.objects.published().exclude(nct_id=NCT_ID).first()
     assert client.get("/trials/", {"q": published.nct_id}).status_code == 302
+
+
+def test_a_trial_deleted_in_the_admin(samples, staff, client):
+    trial = Trial.objects.get(nct_id=NCT_ID)
+    assert RelatedTrial.objects.filter(related=trial).exists()
+    cache.set(last_change_key(NCT_ID), 1.0, 60)
+    response = client.post(f"/admin/trials/trial/{trial.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Trial.objects.filter(pk=trial.pk).exists()
+    assert cache.get(last_change_key(NCT_ID)) is None
+    assert client.get("/trials/", {"q": "BT02"}).context["results"].total == 0
+    lists = related_lists()
+    refresh_related()
+    assert lists == related_lists()  # its neighbours' lists rebuilt without it
+    assert not RelatedTrial.objects.filter(related_id=trial.pk).exists()

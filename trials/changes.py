@@ -11,7 +11,8 @@ trials_changed() with the trials it changed. That function, and nothing else:
   stores none);
 - refreshes the related-trials lists that name them or that they should name.
 
-tests/test_changes.py holds every write path to all five.
+trials_deleted() does the same for trials staff deleted (no date or version: the history
+records the deletion itself). tests/test_changes.py holds every write path to all five.
 """
 
 from django.db import transaction
@@ -43,6 +44,18 @@ def trials_changed(trial_ids, user=None, reason="Edited", *, created=(), records
     _record_versions(trial_ids, user, reason, set(created), records)
     if refresh_related:
         related.refresh(trial_ids)
+
+
+@transaction.atomic
+def trials_deleted(trials):
+    """After trials were deleted: out of the index, their pages forgotten, the lists that named them rebuilt.
+
+    trials: (id, NCT ID) pairs, read before the deletion.
+    """
+    trial_ids = [pk for pk, _ in trials]
+    search_index.update(trial_ids)
+    record_cache.forget({nct_id for _, nct_id in trials})
+    related.refresh(trial_ids)
 
 
 def _record_versions(trial_ids, user, reason, created, records):

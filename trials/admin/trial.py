@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from trials import history, models, workflow
-from trials.changes import trials_changed
+from trials.changes import trials_changed, trials_deleted
 from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
 from trials.search.exports import csv_response, json_response
@@ -239,6 +239,14 @@ class TrialAdmin(SimpleHistoryAdmin):
                 gettext("The criteria text and its items were both changed: the items were read again from the text."),
             )
         trials_changed([trial.pk], request.user, "Edited" if change else "Added", created=[] if change else [trial.pk])
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, models.Trial.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        deleted = list(queryset.values_list("pk", "nct_id"))
+        super().delete_queryset(request, queryset)
+        trials_deleted(deleted)
 
     # History: field by field, from each version's whole record (its related rows included).
 
