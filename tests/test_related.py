@@ -42,8 +42,8 @@ def test_scores_rank_conditions_over_interventions_over_title_words():
                 postings.setdefault((kind, value.lower()), []).append(trial_id)
     nct_ids = {i: f"NCT0000000{i}" for i in features}
     assert related_for(1, features, postings, nct_ids) == [
-        (3, ("condition", "Asthma")),
-        (2, ("intervention", "Salbutamol")),
+        (3, 6, ("condition", "Asthma")),
+        (2, 4, ("intervention", "Salbutamol")),
     ]
 
 

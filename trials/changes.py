@@ -23,7 +23,7 @@ from .models import Trial
 from .registry import study_json
 from .search import index as search_index
 
-BATCH_SIZE = 500  # trials read for their versions at a time (a sponsor renamed can name many thousands)
+BATCH_SIZE = 500  # trials brought up to date at a time (a sponsor renamed can name many thousands)
 
 
 @transaction.atomic

@@ -1,20 +1,27 @@
 """Related trials, precomputed: for each trial, up to five others that share the most with it.
 
 Shared conditions weigh most, then shared interventions, then distinctive words of the
-title. Every list is rebuilt when an import finishes (Importer.finish); any other change
-(trials.changes) refreshes the lists of the trials it changed and of their neighbours. A
-record page reads its list with the trial instead of scanning all trials on each request.
+title. Every list is rebuilt when an import finishes (Importer.finish: refresh_related);
+any other change (trials.changes) calls refresh(), which reads only the trials concerned.
+A record page reads its list with the trial instead of scanning all trials on each request.
+
+A trial's candidates for a feature are the first POSTINGS_CAP trials (by id) sharing it,
+so very common conditions stay cheap. refresh() rebuilds the changed trials' lists and the
+lists that named them exactly, and puts a changed trial into the other lists it now enters,
+by the scores stored with each link; only what the cap pushes out of a very common feature's
+candidates waits for the next import's full rebuild.
 """
 
 import re
 from collections import Counter, defaultdict
 
 from django.db import transaction
+from django.db.models.functions import Lower
 
-from .models import Intervention, RelatedTrial, Trial, TrialCondition
+from .models import Condition, Intervention, RelatedTrial, Trial, TrialCondition
 
 LIMIT = 5
-CONDITION_WEIGHT, INTERVENTION_WEIGHT, WORD_WEIGHT = 6, 4, 1
+KINDS = {"condition": 6, "intervention": 4, "word": 1}  # each kind of feature and its weight, in reason order
 MIN_SCORE = 3  # below this, two trials only share a word or two of their titles: not shown as related
 POSTINGS_CAP = 500  # trials per shared feature considered as candidates: keeps very common conditions cheap
 WORD_RE = re.compile(r"[^\W\d_]{4,}")
@@ -29,73 +36,161 @@ def _title_words(title):
     return {word for word in (w.lower() for w in WORD_RE.findall(title)) if word not in STOP_WORDS}
 
 
-def _features():
-    """Per trial: its condition names, intervention names and title words; and the inverted index of each."""
-    features = defaultdict(lambda: {"condition": set(), "intervention": set(), "word": set()})
-    published = {"trial__in": Trial.objects.published()}
-    for trial_id, name in TrialCondition.objects.filter(**published).values_list("trial_id", "condition__name"):
+def _features(trials, conditions=None, interventions=None):
+    """Per trial of `trials` (a Trial queryset): its condition names, intervention names and title words.
+
+    conditions and interventions, when given, are querysets of the rows to read (narrower than all of theirs).
+    """
+    features = defaultdict(lambda: {kind: set() for kind in KINDS})
+    if conditions is None:
+        conditions = TrialCondition.objects.filter(trial__in=trials)
+    for trial_id, name in conditions.values_list("trial_id", "condition__name"):
         features[trial_id]["condition"].add(name)
-    interventions = Intervention.objects.filter(**published).exclude(name__iexact="placebo")
-    for trial_id, name in interventions.values_list("trial_id", "name"):
+    if interventions is None:
+        interventions = Intervention.objects.filter(trial__in=trials)
+    for trial_id, name in interventions.exclude(name__iexact="placebo").values_list("trial_id", "name"):
         features[trial_id]["intervention"].add(name)
-    for trial_id, title in Trial.objects.published().values_list("id", "brief_title"):
+    for trial_id, title in trials.values_list("id", "brief_title"):
         features[trial_id]["word"] = _title_words(title)
+    return features
+
+
+def _postings(features, only=None):
+    """The inverted index: (kind, lower-cased value) -> ids of the trials having it, in id order."""
     postings = defaultdict(list)
-    for trial_id, kinds in features.items():
-        for kind, values in kinds.items():
+    for trial_id in sorted(features):
+        for kind, values in features[trial_id].items():
             for value in values:
-                postings[kind, value.lower()].append(trial_id)
-    return features, postings
+                if only is None or (kind, value.lower()) in only:
+                    postings[kind, value.lower()].append(trial_id)
+    return postings
+
+
+def _postings_of(keys):
+    """The postings of these (kind, lower-cased value) keys over every published trial, read for them alone."""
+    published = Trial.objects.published()
+    wanted = {kind: {value for k, value in keys if k == kind} for kind in KINDS}
+    names = Lower("name")
+    conditions = Condition.objects.annotate(key=names).filter(key__in=wanted["condition"])
+    interventions = Intervention.objects.annotate(key=names).filter(key__in=wanted["intervention"])
+    titles = Trial.objects.none()
+    for word in wanted["word"]:  # a substring first, in the database; _title_words() then says if it is a word
+        titles |= published.filter(brief_title__icontains=word)
+    features = _features(
+        published.filter(pk__in=titles.values("pk")),
+        conditions=TrialCondition.objects.filter(condition__in=conditions, trial__in=published),
+        interventions=interventions.filter(trial__in=published),
+    )
+    return _postings(features, only=keys)
 
 
 def related_for(trial_id, features, postings, nct_ids):
-    """The (related trial id, (reason kind, value)) pairs for one trial, best first (kinds are RelatedReason's)."""
+    """The (related trial id, score, (reason kind, value)) of one trial, best first (kinds are RelatedReason's)."""
     scores, reasons = Counter(), {}
-    weights = {"condition": CONDITION_WEIGHT, "intervention": INTERVENTION_WEIGHT, "word": WORD_WEIGHT}
-    for kind in ("condition", "intervention", "word"):
+    for kind, weight in KINDS.items():
         for value in sorted(features[trial_id][kind]):
             for other in postings[kind, value.lower()][:POSTINGS_CAP]:
                 if other != trial_id:
-                    scores[other] += weights[kind]
+                    scores[other] += weight
                     reasons.setdefault(other, (kind, value))
     best = sorted((other for other in scores if scores[other] >= MIN_SCORE), key=lambda o: (-scores[o], nct_ids[o]))
-    return [(other, reasons[other]) for other in best[:LIMIT]]
+    return [(other, scores[other], reasons[other]) for other in best[:LIMIT]]
 
 
-def _links(trial_ids, features, postings, nct_ids):
+def _links(trial_id, ranked):
     return [
-        RelatedTrial(trial_id=trial_id, related_id=other, reason_kind=kind, reason_value=value[:300], position=i)
-        for trial_id in trial_ids
-        if trial_id in nct_ids
-        for i, (other, (kind, value)) in enumerate(related_for(trial_id, features, postings, nct_ids))
+        RelatedTrial(
+            trial_id=trial_id, related_id=other, score=score, reason_kind=kind, reason_value=value[:300], position=i
+        )
+        for i, (other, score, (kind, value)) in enumerate(ranked)
     ]
 
 
 @transaction.atomic
 def refresh_related():
     """Rebuild every trial's related list; returns how many links were written."""
-    features, postings = _features()
-    nct_ids = dict(Trial.objects.published().values_list("id", "nct_id"))
+    published = Trial.objects.published()
+    features = _features(published)
+    postings = _postings(features)
+    nct_ids = dict(published.values_list("id", "nct_id"))
+    links = [
+        link for trial_id in nct_ids for link in _links(trial_id, related_for(trial_id, features, postings, nct_ids))
+    ]
     RelatedTrial.objects.all().delete()
-    return len(RelatedTrial.objects.bulk_create(_links(nct_ids, features, postings, nct_ids), batch_size=1000))
+    return len(RelatedTrial.objects.bulk_create(links, batch_size=1000))
 
 
 @transaction.atomic
 def refresh(trial_ids):
-    """Rebuild the lists of these trials (published or not) and of the trials whose lists they may enter or leave.
-
-    Those are the trials listing them now, and the trials sharing a feature with them within the candidates
-    related_for() considers (POSTINGS_CAP a feature), so each list rebuilt is the one refresh_related() gives.
-    """
+    """After these trials changed: their lists, the lists that named them, and the lists they now enter."""
     changed = set(trial_ids)
-    features, postings = _features()
-    nct_ids = dict(Trial.objects.published().values_list("id", "nct_id"))
-    neighbours = set(RelatedTrial.objects.filter(related_id__in=changed).values_list("trial_id", flat=True))
-    for trial_id in changed & nct_ids.keys():
+    published = Trial.objects.published()
+    listing = set(RelatedTrial.objects.filter(related_id__in=changed).values_list("trial_id", flat=True))
+    rebuilt = set(published.filter(pk__in=changed | listing).values_list("pk", flat=True))
+    features = _features(published.filter(pk__in=rebuilt))
+    postings = _postings_of(
+        {(kind, v.lower()) for trial_id in rebuilt for kind, vs in features[trial_id].items() for v in vs}
+    )
+    nct_ids = dict(published.values_list("id", "nct_id"))
+    lists = {trial_id: related_for(trial_id, features, postings, nct_ids) for trial_id in rebuilt}
+    lists.update(_entered(changed & rebuilt, features, postings, nct_ids, exclude=rebuilt))
+    RelatedTrial.objects.filter(trial_id__in=changed | lists.keys()).delete()
+    RelatedTrial.objects.bulk_create(
+        [link for trial_id, ranked in lists.items() for link in _links(trial_id, ranked)], batch_size=1000
+    )
+
+
+def _entered(changed, features, postings, nct_ids, exclude):
+    """The lists (other than `exclude`) that the changed trials now enter, from each list's stored scores.
+
+    A list's score for a changed trial is what related_for() would count: the weight of each of its features
+    whose candidates hold the changed trial, so it is read off the postings; only the lists it may enter are read.
+    """
+    hits = {}  # feature -> {changed trial: times among the feature's candidates}
+    for trial_id in changed:
         for kind, values in features[trial_id].items():
             for value in values:
-                if trial_id in (candidates := postings[kind, value.lower()][:POSTINGS_CAP]):
-                    neighbours.update(candidates)
-    rebuilt = changed | neighbours
-    RelatedTrial.objects.filter(trial_id__in=rebuilt).delete()
-    RelatedTrial.objects.bulk_create(_links(sorted(rebuilt), features, postings, nct_ids), batch_size=1000)
+                key = (kind, value.lower())
+                if found := postings[key][:POSTINGS_CAP].count(trial_id):
+                    hits.setdefault(key, {})[trial_id] = found
+    scores = defaultdict(Counter)
+    for (kind, _), found in hits.items():
+        for neighbour in postings[kind, _]:
+            for trial_id, times in found.items():
+                scores[neighbour][trial_id] += KINDS[kind] * times
+    entering = {
+        neighbour: {other: score for other, score in their.items() if score >= MIN_SCORE and other != neighbour}
+        for neighbour, their in scores.items()
+        if neighbour not in exclude
+    }
+    entering = {neighbour: found for neighbour, found in entering.items() if found}
+    ranked = {}
+    for batch in _batches(sorted(entering)):
+        stored = defaultdict(list)
+        links = RelatedTrial.objects.filter(trial_id__in=batch)
+        for trial_id, *entry in links.values_list("trial_id", "related_id", "score", "reason_kind", "reason_value"):
+            stored[trial_id].append(entry)
+        for neighbour in batch:
+            found = [[other, score, None, None] for other, score in entering[neighbour].items()]
+            best = sorted(stored[neighbour] + found, key=lambda entry: (-entry[1], nct_ids[entry[0]]))[:LIMIT]
+            if any(entry[2] is None for entry in best):  # a list the changed trials do not enter stays as it is
+                ranked[neighbour] = best
+    theirs = {}
+    for batch in _batches(sorted(ranked)):
+        theirs.update(_features(Trial.objects.filter(pk__in=batch)))
+    lists = {}
+    for neighbour, best in ranked.items():
+        reasons = {}
+        for kind in KINDS:  # the reason related_for() gives: the neighbour's first shared feature, in its order
+            for value in sorted(theirs[neighbour][kind]):
+                for other in hits.get((kind, value.lower()), {}):
+                    reasons.setdefault(other, (kind, value))
+        lists[neighbour] = [
+            (other, score, (kind, value) if kind else reasons[other]) for other, score, kind, value in best
+        ]
+    return lists
+
+
+def _batches(ids, size=1000):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

@@ -1,6 +1,9 @@
-# RelatedTrial keeps why two trials are related as a kind (choices) and a value, not an English sentence.
+# RelatedTrial keeps why two trials are related as a kind (choices) and a value, not an English sentence,
+# and the score that ranked it (so a change can put a trial into others' lists without rebuilding them).
+# Stored reasons are split; their scores were not kept (0 until `manage.py rebuild_related` or the next import).
 
 from django.db import migrations, models
+
 
 KINDS = {"same condition": "condition", "same intervention": "intervention", "similar title": "word"}
 
@@ -36,6 +39,12 @@ class Migration(migrations.Migration):
             model_name="relatedtrial",
             name="reason_value",
             field=models.CharField(default="", max_length=300),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="relatedtrial",
+            name="score",
+            field=models.PositiveSmallIntegerField(default=0, help_text="What the two share, weighed (trials.related)."),
             preserve_default=False,
         ),
         migrations.RunPython(split_reasons, migrations.RunPython.noop),

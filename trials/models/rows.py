@@ -213,6 +213,7 @@ class RelatedTrial(Ordered):
 
     trial = models.ForeignKey("Trial", on_delete=models.CASCADE, related_name="related_links")
     related = models.ForeignKey("Trial", on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(help_text="What the two share, weighed (trials.related).")
     reason_kind = models.CharField(max_length=12, choices=choices.RelatedReason)
     reason_value = models.CharField(max_length=300)
 

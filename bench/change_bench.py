@@ -1,0 +1,136 @@
+#!/usr/bin/env python
+"""What one change to a trial costs at scale: the one change path (trials.changes) per kind of write.
+
+    .venv/bin/python bench/change_bench.py [--sqlite 10000,100000] [--postgres 10000] [--repeat 5]
+
+Each (database, N) runs in a child process on a fresh database holding N generated trials
+(bench/search_bench.py's generator) with their related-trials lists built. Every change goes
+through trials.changes as the portal's own write paths do: a trial published, a staff edit, a
+sponsor renamed (its trials re-dated, re-indexed and versioned), and the full rebuild of every
+related list that an import's finish() runs. Median of --repeat, in ms. Prints a table and
+rewrites its section of bench/RESULTS.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from report import write_section
+from search_bench import generate, run_child
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(action, repeat, before=None):
+    timings = []
+    for _ in range(repeat):
+        if before:
+            before()
+        began = time.perf_counter()
+        action()
+        timings.append((time.perf_counter() - began) * 1000)
+    return statistics.median(timings)
+
+
+def measure(n, repeat):
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from trials import workflow
+    from trials.changes import trials_changed
+    from trials.models import Sponsor, Trial
+    from trials.related import refresh_related
+
+    call_command("migrate", verbosity=0)
+    generate(n)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    started = time.perf_counter()
+    refresh_related()
+    full_refresh = (time.perf_counter() - started) * 1000
+
+    trial = Trial.objects.order_by("pk")[n // 2]
+    sponsor = Sponsor.objects.filter(led_trials__isnull=False).order_by("pk").first()
+    sponsor_trials = list(Trial.objects.filter(lead_sponsor=sponsor).values_list("pk", flat=True))
+
+    def unpublish():
+        workflow.unpublish(Trial.objects.get(pk=trial.pk), None)
+
+    results = {
+        "a draft published (workflow.publish)": timed(
+            lambda: workflow.publish(Trial.objects.get(pk=trial.pk), None), repeat, before=unpublish
+        ),
+        "a published trial unpublished": timed(
+            unpublish, repeat, before=lambda: workflow.publish(Trial.objects.get(pk=trial.pk), None)
+        ),
+        "a staff edit of one trial (trials_changed)": timed(lambda: trials_changed([trial.pk], None, "Edited"), repeat),
+        "a sponsor renamed (all its trials)": timed(
+            lambda: trials_changed(sponsor_trials, None, "Sponsor edited"), max(1, repeat // 2)
+        ),
+        "every related list rebuilt (an import's finish)": full_refresh,
+        "(trials of that sponsor)": len(sponsor_trials),
+    }
+    version = (
+        f"SQLite {connection.Database.sqlite_version}"
+        if connection.vendor == "sqlite"
+        else f"PostgreSQL {connection.cursor().connection.info.server_version}"
+    )
+    return {"database": version, "n": n, "results": results}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sqlite", default="10000,100000", help="trial counts on SQLite (comma-separated)")
+    parser.add_argument("--postgres", default="10000", help="trial counts on PostgreSQL")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.repeat)))
+        return
+
+    runs = []
+    me = [sys.executable, str(Path(__file__).resolve()), "--repeat", str(args.repeat), "--child"]
+    for n in [int(v) for v in args.sqlite.split(",") if v]:
+        with tempfile.TemporaryDirectory() as tmp:
+            runs.append(run_child([*me, str(n)], {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"}))
+        print(f"done: SQLite {n}", file=sys.stderr)
+    for n in [int(v) for v in args.postgres.split(",") if v]:
+        runs.append(run_child([str(ROOT / "scripts" / "with-postgres.sh"), *me, str(n)], dict(os.environ)))
+        print(f"done: PostgreSQL {n}", file=sys.stderr)
+
+    header = " | ".join(f"{run['database'].split()[0]} {run['n']:,}" for run in runs)
+    lines = [
+        "## One change path (`bench/change_bench.py`)",
+        "",
+        f"Generated trials (bench/search_bench.py's generator) with their related lists, fresh database each, "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, production settings. "
+        f"Each change through trials.changes as the portal's write paths make it; median of {args.repeat}, in ms.",
+        "",
+        f"| change | {header} |",
+        "|---|" + "---:|" * len(runs),
+    ]
+    for label in runs[0]["results"]:
+        cells = [f"{value:,.0f}" for value in (run["results"].get(label) for run in runs) if value is not None]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    table = "\n".join(lines)
+    print(table)
+    write_section("changes", table)
+
+
+if __name__ == "__main__":
+    main()
