@@ -2,21 +2,8 @@
 
 import copy
 
-from .fields import FIELDS, ID, OUTCOME_KEYS, RELATED_PATHS, SPONSORS, value_at
-
-
-def _put(data, path, value):
-    for key in path[:-1]:
-        data = data.setdefault(key, {})
-    data[path[-1]] = value
-
-
-def _compact(**values):
-    return {key: value for key, value in values.items() if value not in (None, "", [])}
-
-
-def _organisation_json(sponsor, name_key="name"):
-    return {name_key: sponsor.name, "class": sponsor.agency_class}
+from .fields import FIELDS, value_at
+from .lists import ARM_GROUPS, INTERVENTIONS, RELATED
 
 
 def protocol_json(trial):
@@ -26,89 +13,32 @@ def protocol_json(trial):
         value = spec.dump(trial)
         if value not in (None, "", []):
             _put(protocol, spec.path, value)
-    related = {
-        (*ID, "organization"): trial.organization and _organisation_json(trial.organization, "fullName"),
-        (*ID, "secondaryIdInfos"): [
-            _compact(id=s.identifier, type=s.type, domain=s.domain, link=s.link) for s in trial.secondary_ids.all()
-        ],
-        (*SPONSORS, "leadSponsor"): _organisation_json(trial.lead_sponsor),
-        (*SPONSORS, "collaborators"): [_organisation_json(s) for s in trial.ordered_collaborators],
-        ("conditionsModule", "conditions"): [c.name for c in trial.ordered_conditions],
-        ("conditionsModule", "keywords"): [k.term for k in trial.keywords.all()],
-        ("armsInterventionsModule", "armGroups"): [
-            _compact(
-                label=arm.label,
-                type=arm.type,
-                description=arm.description,
-                interventionNames=[intervention_name(i) for i in arm.interventions.all()],
-            )
-            for arm in trial.arm_groups.all()
-        ],
-        ("armsInterventionsModule", "interventions"): [
-            _compact(
-                type=i.type,
-                name=i.name,
-                description=i.description,
-                armGroupLabels=[arm.label for arm in i.ordered_arm_groups],
-                otherNames=i.other_names,
-            )
-            for i in trial.interventions.all()
-        ],
-        ("contactsLocationsModule", "centralContacts"): [_contact_json(c) for c in trial.central_contacts.all()],
-        ("contactsLocationsModule", "overallOfficials"): [
-            _compact(
-                name=o.investigator.name,
-                affiliation=o.investigator.affiliation,
-                role=o.role,
-            )
-            for o in trial.officials.all()
-        ],
-        ("contactsLocationsModule", "locations"): [_location_json(loc) for loc in trial.locations.all()],
-        ("referencesModule", "references"): [
-            _compact(pmid=r.pmid, type=r.type, citation=r.citation) for r in trial.references.all()
-        ],
-    }
-    for key, kind in OUTCOME_KEYS.items():
-        related[("outcomesModule", key)] = [
-            _compact(measure=o.measure, description=o.description, timeFrame=o.time_frame)
-            for o in trial.outcomes.all()
-            if o.kind == kind
-        ]
-    for path, value in related.items():
+    names = _names_by_label(INTERVENTIONS.values(trial))
+    for spec in RELATED:
+        value = spec.write(spec.values(trial))
+        if spec is ARM_GROUPS:
+            value = [_with_names(arm, names.get(arm["label"])) for arm in value]
         if value:
-            _put(protocol, path, value)
+            _put(protocol, spec.path, value)
     return protocol
 
 
 def intervention_name(intervention):
-    """The registry's "Drug: BT02" form, as armGroups[].interventionNames uses it."""
-    return f"{intervention.type.replace('_', ' ').title()}: {intervention.name}"
+    """The registry's "Drug: BT02" form of an intervention's values, as armGroups[].interventionNames uses it."""
+    return f"{intervention['type'].replace('_', ' ').title()}: {intervention['name']}"
 
 
-def _contact_json(contact):
-    return _compact(
-        name=contact.name,
-        role=contact.role,
-        phone=contact.phone,
-        phoneExt=contact.phone_ext,
-        email=contact.email,
-    )
+def _names_by_label(interventions):
+    """{arm group label: the names of the interventions given in it, in the interventions' order}."""
+    names = {}
+    for intervention in interventions:
+        for label in intervention["arm_group_labels"]:
+            names.setdefault(label, []).append(intervention_name(intervention))
+    return names
 
 
-def _location_json(location):
-    geo = None
-    if location.latitude is not None and location.longitude is not None and not location.geocoded:
-        geo = {"lat": location.latitude, "lon": location.longitude}
-    return _compact(
-        facility=location.facility,
-        status=location.status,
-        city=location.city,
-        state=location.state,
-        zip=location.zip,
-        country=location.country,
-        contacts=[_contact_json(c) for c in location.contacts.all()],
-        geoPoint=geo,
-    )
+def _with_names(arm, names):
+    return {**arm, "interventionNames": names} if names else arm
 
 
 def study_json(trial):
@@ -116,12 +46,18 @@ def study_json(trial):
     study = copy.deepcopy(trial.source_record) or {}
     protocol = study.setdefault("protocolSection", {})
     covered = protocol_json(trial)
-    for path in [spec.path for spec in FIELDS] + list(RELATED_PATHS):
+    for path in [spec.path for spec in FIELDS] + [spec.path for spec in RELATED]:
         if value_at(covered, path) is None:
             _drop(protocol, path)
     _merge(protocol, covered)
     study["hasResults"] = trial.has_results
     return study
+
+
+def _put(data, path, value):
+    for key in path[:-1]:
+        data = data.setdefault(key, {})
+    data[path[-1]] = value
 
 
 def _drop(data, path):
