@@ -5,6 +5,8 @@ import copy
 from .fields import FIELDS, value_at
 from .lists import ARM_GROUPS, INTERVENTIONS, RELATED
 
+MISSING = object()
+
 
 def protocol_json(trial):
     """The covered part of the API v2 protocolSection, from the models (trial from for_export())."""
@@ -61,17 +63,19 @@ def _put(data, path, value):
 
 
 def _drop(data, path):
-    """Remove data[path…], and the objects the removal leaves empty."""
+    """Remove data[path…], and the objects its removal empties."""
     parents = [data]
     for key in path[:-1]:
         child = parents[-1].get(key)
         if not isinstance(child, dict):
             return
         parents.append(child)
-    parents[-1].pop(path[-1], None)
+    if parents[-1].pop(path[-1], MISSING) is MISSING:
+        return  # nothing removed: an object the registry left empty stays
     for depth in range(len(parents) - 1, 0, -1):
-        if not parents[depth]:
-            del parents[depth - 1][path[depth - 1]]
+        if parents[depth]:
+            return
+        del parents[depth - 1][path[depth - 1]]
 
 
 def _merge(into, values):
