@@ -1,28 +1,60 @@
-"""Building API v2 study JSON back from the models."""
+"""Building API v2 study JSON back from the models, over the record as the registry gave it.
+
+Every covered value is written from the models, unless the stored record (Trial.source_record)
+already says the same thing, read as the importer reads it: then the registry's own JSON stays
+as it is, with its key order, the keys we do not model (interventionMappedName), its empty
+values ("", [], {}) and the repeats the models keep once. So an imported record exports
+unchanged, and whatever staff changed in the models wins.
+"""
 
 import copy
 
-from .fields import FIELDS, value_at
+from .fields import FIELDS, RecordError
 from .lists import ARM_GROUPS, INTERVENTIONS, RELATED
 
 MISSING = object()
 
 
+def study_json(trial):
+    """The trial as an API v2 study: the stored record with every covered field taken from the models."""
+    source = trial.source_record or {}
+    study = copy.deepcopy(source)
+    protocol = study.setdefault("protocolSection", {})
+    _lay_over(protocol, source.get("protocolSection", {}), trial)
+    if not source or source.get("hasResults", False) != trial.has_results:  # a record without it has no results
+        study["hasResults"] = trial.has_results
+    return study
+
+
 def protocol_json(trial):
-    """The covered part of the API v2 protocolSection, from the models (trial from for_export())."""
+    """The covered part of the API v2 protocolSection, from the models alone (trial from for_export())."""
     protocol = {}
-    for spec in FIELDS:
-        value = spec.dump(trial)
-        if value not in (None, "", []):
-            _put(protocol, spec.path, value)
-    names = _names_by_label(INTERVENTIONS.values(trial))
-    for spec in RELATED:
-        value = spec.write(spec.values(trial))
-        if spec is ARM_GROUPS:
-            value = [_with_names(arm, names.get(arm["label"])) for arm in value]
-        if value:
-            _put(protocol, spec.path, value)
+    _lay_over(protocol, {}, trial)
     return protocol
+
+
+def _lay_over(protocol, source, trial):
+    """Write the models' values into protocol (a copy of source, which stays as it is) where source does not
+    already say them."""
+    for spec in FIELDS:
+        if not _agrees(source, spec, spec.values(trial)):
+            _set(protocol, spec.path, spec.dump(trial))
+    for spec in RELATED:
+        values = spec.values(trial)
+        if not _agrees(source, spec, values):
+            _set(protocol, spec.path, spec.write_over(values, _items(source, spec.path)))
+    _intervention_names(protocol, trial)
+
+
+def _agrees(source, spec, values):
+    """Whether source has a value at the spec's path that reads as `values`, what the models now say."""
+    value = _get(source, spec.path)
+    if value is MISSING:
+        return False
+    try:
+        return spec.read_value(value) == values
+    except RecordError:  # a stored record our checks no longer accept: the models say what it means
+        return False
 
 
 def intervention_name(intervention):
@@ -31,7 +63,7 @@ def intervention_name(intervention):
 
 
 def _names_by_label(interventions):
-    """{arm group label: the names of the interventions given in it, in the interventions' order}."""
+    """{group label: the names of the interventions given in that group, in the interventions' order}."""
     names = {}
     for intervention in interventions:
         for label in intervention["arm_group_labels"]:
@@ -39,31 +71,40 @@ def _names_by_label(interventions):
     return names
 
 
-def _with_names(arm, names):
-    return {**arm, "interventionNames": names} if names else arm
+def _intervention_names(protocol, trial):
+    """Each group's interventionNames: the names of the interventions it is linked to, each once."""
+    names = _names_by_label(INTERVENTIONS.values(trial))
+    for arm in _items(protocol, ARM_GROUPS.path):
+        if arm_names := list(dict.fromkeys(names.get(arm.get("label"), []))):
+            arm["interventionNames"] = arm_names
+        else:
+            arm.pop("interventionNames", None)
 
 
-def study_json(trial):
-    """The trial as an API v2 study: the stored record with every covered field taken from the models."""
-    study = copy.deepcopy(trial.source_record) or {}
-    protocol = study.setdefault("protocolSection", {})
-    covered = protocol_json(trial)
-    for path in [spec.path for spec in FIELDS] + [spec.path for spec in RELATED]:
-        if value_at(covered, path) is None:
-            _drop(protocol, path)
-    _merge(protocol, covered)
-    study["hasResults"] = trial.has_results
-    return study
+def _items(data, path):
+    """The objects of the list at data[path…]."""
+    value = _get(data, path)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def _put(data, path, value):
-    for key in path[:-1]:
-        data = data.setdefault(key, {})
-    data[path[-1]] = value
+def _get(data, path):
+    """data[path…], or MISSING."""
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return MISSING
+        data = data[key]
+    return data
 
 
-def _drop(data, path):
-    """Remove data[path…], and the objects its removal empties."""
+def _set(data, path, value):
+    """data[path…] = value; an empty value (None, "", []) removes the key, and the objects its removal empties."""
+    if value not in (None, "", []):
+        for key in path[:-1]:
+            if not isinstance(data.get(key), dict):
+                data[key] = {}
+            data = data[key]
+        data[path[-1]] = value
+        return
     parents = [data]
     for key in path[:-1]:
         child = parents[-1].get(key)
@@ -76,11 +117,3 @@ def _drop(data, path):
         if parents[depth]:
             return
         del parents[depth - 1][path[depth - 1]]
-
-
-def _merge(into, values):
-    for key, value in values.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = value

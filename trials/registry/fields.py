@@ -46,6 +46,14 @@ class Text:
     def empty(self):
         return {self.name: Trial._meta.get_field(self.name).get_default()}
 
+    def read_value(self, value):
+        """The Trial field values the registry's value (None: missing) stands for."""
+        return self.empty() if value is None else self.load(value)
+
+    def values(self, trial):
+        """The same, from the trial."""
+        return {name: getattr(trial, name) for name in self.empty()}
+
     def dump(self, trial):
         return getattr(trial, self.name) or None
 

@@ -5,6 +5,7 @@ names, checked), takes the same values from the models (`values(trial)`), and wr
 values back as JSON: the reader and the exporter both use it, so they cannot drift apart.
 """
 
+import copy
 from operator import attrgetter
 
 from trials import choices
@@ -150,6 +151,21 @@ class Objects:
     def write(self, values):
         return [self.write_item(v) for v in values]
 
+    def write_over(self, values, stored):
+        """`values` as JSON, each as the stored object that reads as it (a copy) when there is one: so the keys
+        we do not model and the registry's key order survive. The others are written anew."""
+        left = []
+        for item in stored:
+            try:
+                left.append((self.read_item(item, self.where), item))
+            except RecordError:
+                continue
+        written = []
+        for row in values:
+            found = next((i for i, (read, _) in enumerate(left) if read == row), None)
+            written.append(copy.deepcopy(left.pop(found)[1]) if found is not None else self.write_item(row))
+        return written
+
 
 class Object(Objects):
     """One JSON object at `path`: the row `rows` names (a foreign key, maybe None)."""
@@ -163,6 +179,9 @@ class Object(Objects):
 
     def write(self, values):
         return None if values is None else self.write_item(values)
+
+    def write_over(self, values, stored):
+        return self.write(values)
 
 
 class ObjectsKey(Key):
@@ -201,6 +220,9 @@ class Texts:
 
     def write(self, values):
         return values
+
+    def write_over(self, values, stored):
+        return self.write(values)
 
 
 def organisation(name_key="name", of=""):

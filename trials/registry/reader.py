@@ -71,8 +71,7 @@ def parse_study(study):
 
     values = {}
     for spec in FIELDS:
-        value = value_at(protocol, spec.path)
-        values.update(spec.empty() if value is None else spec.load(value))
+        values.update(spec.read_value(value_at(protocol, spec.path)))
     has_results = study.get("hasResults", False)
     if not isinstance(has_results, bool):
         raise RecordError("hasResults", f"expected true or false, got {has_results!r}")
