@@ -7,7 +7,7 @@ import json
 import pytest
 
 from trials.importer import Importer, Item
-from trials.models import Condition, Trial
+from trials.models import Condition, InterventionArm, Trial
 from trials.registry import study_json
 
 from .conftest import MISSING, SAMPLE_DIR, differences, load_json
@@ -97,6 +97,8 @@ def repeat_first(items):
         pytest.param(SEED, f"{ARMS}.interventions[0].otherNames", ["BT-02", "BT-02"], id="repeated other name"),
         pytest.param(SEED, f"{ARMS}.interventions[0].otherNames", [], id="empty other names"),
         pytest.param(SEED, f"{ARMS}.armGroups[0].description", "", id="empty description"),
+        pytest.param(SEED, f"{ARMS}.armGroups[0].interventionNames", MISSING, id="group without interventionNames"),
+        pytest.param(TWO_ROLES, f"{ARMS}.armGroups[1].interventionNames", ["Behavioral: ALL"], id="names unlike links"),
         pytest.param(SITES, "referencesModule.references[0].retractions", [{"pmid": "1"}], id="unknown key, reference"),
         pytest.param(SITES, f"{SITE}.countryCode", "FR", id="unknown key, site"),
         pytest.param(SITES, f"{SITE}.contacts", [], id="site with an empty contacts list"),
@@ -128,6 +130,23 @@ def test_an_edited_row_is_written_from_the_models_and_the_rows_beside_it_stay_as
         "armGroupLabels": ["Early Intervention"],
     }
     assert interventions[1] == record["protocolSection"][ARMS]["interventions"][1]
+
+
+def test_a_groups_names_follow_its_links_when_staff_change_them():
+    trial = imported(changed(TWO_ROLES, f"{ARMS}.armGroups[1].interventionNames", ["Behavioral: ALL"]))
+    first = trial.interventions.get(position=0)
+    first.arm_links.all().delete()  # given in the late group instead of the early one
+    InterventionArm.objects.create(intervention=first, arm_group=trial.arm_groups.get(position=1), position=0)
+    early, late = exported(trial)["protocolSection"][ARMS]["armGroups"]
+    assert "interventionNames" not in early
+    assert late["interventionNames"] == ["Other: ALL"]
+
+
+def test_a_group_edited_but_given_the_same_interventions_keeps_the_registrys_names():
+    trial = imported(changed(TWO_ROLES, f"{ARMS}.armGroups[1].interventionNames", ["Behavioral: ALL"]))
+    trial.arm_groups.filter(position=1).update(description="Five clinics, a year later.")
+    late = exported(trial)["protocolSection"][ARMS]["armGroups"][1]
+    assert (late["description"], late["interventionNames"]) == ("Five clinics, a year later.", ["Behavioral: ALL"])
 
 
 def test_renamed_and_removed_rows_win_over_the_registrys_repeats():

@@ -43,7 +43,7 @@ def _lay_over(protocol, source, trial):
         values = spec.values(trial)
         if not _agrees(source, spec, values):
             _set(protocol, spec.path, spec.write_over(values, _items(source, spec.path)))
-    _intervention_names(protocol, trial)
+    _intervention_names(protocol, source, trial)
 
 
 def _agrees(source, spec, values):
@@ -71,14 +71,26 @@ def _names_by_label(interventions):
     return names
 
 
-def _intervention_names(protocol, trial):
-    """Each group's interventionNames: the names of the interventions it is linked to, each once."""
-    names = _names_by_label(INTERVENTIONS.values(trial))
+def _intervention_names(protocol, source, trial):
+    """Each group's interventionNames: the registry's own list while the group is given the same
+    interventions as when it was imported, else the names of the interventions it is linked to now."""
+    now = _names_by_label(INTERVENTIONS.values(trial))
+    try:
+        before = _names_by_label(INTERVENTIONS.read(source))
+    except RecordError:
+        before = None
+    stored = {arm.get("label"): arm for arm in _items(source, ARM_GROUPS.path)}
     for arm in _items(protocol, ARM_GROUPS.path):
-        if arm_names := list(dict.fromkeys(names.get(arm.get("label"), []))):
-            arm["interventionNames"] = arm_names
+        label = arm.get("label")
+        linked = now.get(label, [])
+        if before is not None and label in stored and before.get(label, []) == linked:
+            names = stored[label].get("interventionNames", MISSING)  # as the registry wrote them, or left them out
         else:
+            names = list(dict.fromkeys(linked)) or MISSING
+        if names is MISSING:
             arm.pop("interventionNames", None)
+        else:
+            arm["interventionNames"] = copy.deepcopy(names)
 
 
 def _items(data, path):
