@@ -30,6 +30,28 @@ def import_paths(*paths):
     return importer.result
 
 
+class _Missing:
+    def __repr__(self):
+        return "<missing>"
+
+
+MISSING = _Missing()
+
+
+def differences(expected, actual, path=""):
+    """Where two JSON documents differ, as ["path: expected -> actual", ...] (key order aside)."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        keys = dict.fromkeys([*expected, *actual])
+        return [d for k in keys for d in differences(expected.get(k, MISSING), actual.get(k, MISSING), f"{path}.{k}")]
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        return [
+            d for i, pair in enumerate(zip(expected, actual, strict=True)) for d in differences(*pair, f"{path}[{i}]")
+        ]
+    if expected == actual:
+        return []
+    return [f"{path or '.'}: {repr(expected)[:100]} -> {repr(actual)[:100]}"]
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: a rolled-back test leaves the index version as it found it,

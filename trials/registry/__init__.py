@@ -7,7 +7,8 @@ the Trial row and its related rows), or raises `RecordError(field, reason)`;
 """
 
 from .export import protocol_json, study_json
-from .fields import COVERED_PATHS, FIELDS, RecordError
+from .fields import FIELDS, RecordError
+from .lists import COVERED_PATHS
 from .reader import StudyData, parse_study
 from .writer import SharedRows, save_studies
 

@@ -1,146 +1,131 @@
-"""Building API v2 study JSON back from the models."""
+"""Building API v2 study JSON back from the models, over the record as the registry gave it.
+
+Every covered value is written from the models, unless the stored record (Trial.source_record)
+already says the same thing, read as the importer reads it: then the registry's own JSON stays
+as it is, with its key order, the keys we do not model (interventionMappedName), its empty
+values ("", [], {}) and the repeats the models keep once. So an imported record exports
+unchanged, and whatever staff changed in the models wins.
+"""
 
 import copy
 
-from .fields import FIELDS, ID, OUTCOME_KEYS, RELATED_PATHS, SPONSORS, value_at
+from .fields import FIELDS, RecordError
+from .lists import ARM_GROUPS, INTERVENTIONS, RELATED
 
-
-def _put(data, path, value):
-    for key in path[:-1]:
-        data = data.setdefault(key, {})
-    data[path[-1]] = value
-
-
-def _compact(**values):
-    return {key: value for key, value in values.items() if value not in (None, "", [])}
-
-
-def _organisation_json(sponsor, name_key="name"):
-    return {name_key: sponsor.name, "class": sponsor.agency_class}
-
-
-def protocol_json(trial):
-    """The covered part of the API v2 protocolSection, from the models (trial from for_export())."""
-    protocol = {}
-    for spec in FIELDS:
-        value = spec.dump(trial)
-        if value not in (None, "", []):
-            _put(protocol, spec.path, value)
-    related = {
-        (*ID, "organization"): trial.organization and _organisation_json(trial.organization, "fullName"),
-        (*ID, "secondaryIdInfos"): [
-            _compact(id=s.identifier, type=s.type, domain=s.domain, link=s.link) for s in trial.secondary_ids.all()
-        ],
-        (*SPONSORS, "leadSponsor"): _organisation_json(trial.lead_sponsor),
-        (*SPONSORS, "collaborators"): [_organisation_json(s) for s in trial.ordered_collaborators],
-        ("conditionsModule", "conditions"): [c.name for c in trial.ordered_conditions],
-        ("conditionsModule", "keywords"): [k.term for k in trial.keywords.all()],
-        ("armsInterventionsModule", "armGroups"): [
-            _compact(
-                label=arm.label,
-                type=arm.type,
-                description=arm.description,
-                interventionNames=[intervention_name(i) for i in arm.interventions.all()],
-            )
-            for arm in trial.arm_groups.all()
-        ],
-        ("armsInterventionsModule", "interventions"): [
-            _compact(
-                type=i.type,
-                name=i.name,
-                description=i.description,
-                armGroupLabels=[arm.label for arm in i.ordered_arm_groups],
-                otherNames=i.other_names,
-            )
-            for i in trial.interventions.all()
-        ],
-        ("contactsLocationsModule", "centralContacts"): [_contact_json(c) for c in trial.central_contacts.all()],
-        ("contactsLocationsModule", "overallOfficials"): [
-            _compact(
-                name=o.investigator.name,
-                affiliation=o.investigator.affiliation,
-                role=o.role,
-            )
-            for o in trial.officials.all()
-        ],
-        ("contactsLocationsModule", "locations"): [_location_json(loc) for loc in trial.locations.all()],
-        ("referencesModule", "references"): [
-            _compact(pmid=r.pmid, type=r.type, citation=r.citation) for r in trial.references.all()
-        ],
-    }
-    for key, kind in OUTCOME_KEYS.items():
-        related[("outcomesModule", key)] = [
-            _compact(measure=o.measure, description=o.description, timeFrame=o.time_frame)
-            for o in trial.outcomes.all()
-            if o.kind == kind
-        ]
-    for path, value in related.items():
-        if value:
-            _put(protocol, path, value)
-    return protocol
-
-
-def intervention_name(intervention):
-    """The registry's "Drug: BT02" form, as armGroups[].interventionNames uses it."""
-    return f"{intervention.type.replace('_', ' ').title()}: {intervention.name}"
-
-
-def _contact_json(contact):
-    return _compact(
-        name=contact.name,
-        role=contact.role,
-        phone=contact.phone,
-        phoneExt=contact.phone_ext,
-        email=contact.email,
-    )
-
-
-def _location_json(location):
-    geo = None
-    if location.latitude is not None and location.longitude is not None and not location.geocoded:
-        geo = {"lat": location.latitude, "lon": location.longitude}
-    return _compact(
-        facility=location.facility,
-        status=location.status,
-        city=location.city,
-        state=location.state,
-        zip=location.zip,
-        country=location.country,
-        contacts=[_contact_json(c) for c in location.contacts.all()],
-        geoPoint=geo,
-    )
+MISSING = object()
 
 
 def study_json(trial):
     """The trial as an API v2 study: the stored record with every covered field taken from the models."""
-    study = copy.deepcopy(trial.source_record) or {}
+    source = trial.source_record or {}
+    study = copy.deepcopy(source)
     protocol = study.setdefault("protocolSection", {})
-    covered = protocol_json(trial)
-    for path in [spec.path for spec in FIELDS] + list(RELATED_PATHS):
-        if value_at(covered, path) is None:
-            _drop(protocol, path)
-    _merge(protocol, covered)
-    study["hasResults"] = trial.has_results
+    _lay_over(protocol, source.get("protocolSection", {}), trial)
+    if not source or source.get("hasResults", False) != trial.has_results:  # a record without it has no results
+        study["hasResults"] = trial.has_results
     return study
 
 
-def _drop(data, path):
-    """Remove data[path…], and the objects the removal leaves empty."""
+def protocol_json(trial):
+    """The covered part of the API v2 protocolSection, from the models alone (trial from for_export())."""
+    protocol = {}
+    _lay_over(protocol, {}, trial)
+    return protocol
+
+
+def _lay_over(protocol, source, trial):
+    """Write the models' values into protocol (a copy of source, which stays as it is) where source does not
+    already say them."""
+    for spec in FIELDS:
+        if not _agrees(source, spec, spec.values(trial)):
+            _set(protocol, spec.path, spec.dump(trial))
+    for spec in RELATED:
+        values = spec.values(trial)
+        if not _agrees(source, spec, values):
+            _set(protocol, spec.path, spec.write_over(values, _items(source, spec.path)))
+    _intervention_names(protocol, source, trial)
+
+
+def _agrees(source, spec, values):
+    """Whether source has a value at the spec's path that reads as `values`, what the models now say."""
+    value = _get(source, spec.path)
+    if value is MISSING:
+        return False
+    try:
+        return spec.read_value(value) == values
+    except RecordError:  # a stored record our checks no longer accept: the models say what it means
+        return False
+
+
+def intervention_name(intervention):
+    """The registry's "Drug: BT02" form of an intervention's values, as armGroups[].interventionNames uses it."""
+    return f"{intervention['type'].replace('_', ' ').title()}: {intervention['name']}"
+
+
+def _names_by_label(interventions):
+    """{group label: the names of the interventions given in that group, in the interventions' order}."""
+    names = {}
+    for intervention in interventions:
+        for label in intervention["arm_group_labels"]:
+            names.setdefault(label, []).append(intervention_name(intervention))
+    return names
+
+
+def _intervention_names(protocol, source, trial):
+    """Each group's interventionNames: the registry's own list while the group is given the same
+    interventions as when it was imported, else the names of the interventions it is linked to now."""
+    now = _names_by_label(INTERVENTIONS.values(trial))
+    try:
+        before = _names_by_label(INTERVENTIONS.read(source))
+    except RecordError:
+        before = None
+    stored = {arm.get("label"): arm for arm in _items(source, ARM_GROUPS.path)}
+    for arm in _items(protocol, ARM_GROUPS.path):
+        label = arm.get("label")
+        linked = now.get(label, [])
+        if before is not None and label in stored and before.get(label, []) == linked:
+            names = stored[label].get("interventionNames", MISSING)  # as the registry wrote them, or left them out
+        else:
+            names = list(dict.fromkeys(linked)) or MISSING
+        if names is MISSING:
+            arm.pop("interventionNames", None)
+        else:
+            arm["interventionNames"] = copy.deepcopy(names)
+
+
+def _items(data, path):
+    """The objects of the list at data[path…]."""
+    value = _get(data, path)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _get(data, path):
+    """data[path…], or MISSING."""
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return MISSING
+        data = data[key]
+    return data
+
+
+def _set(data, path, value):
+    """data[path…] = value; an empty value (None, "", []) removes the key, and the objects its removal empties."""
+    if value not in (None, "", []):
+        for key in path[:-1]:
+            if not isinstance(data.get(key), dict):
+                data[key] = {}
+            data = data[key]
+        data[path[-1]] = value
+        return
     parents = [data]
     for key in path[:-1]:
         child = parents[-1].get(key)
         if not isinstance(child, dict):
             return
         parents.append(child)
-    parents[-1].pop(path[-1], None)
+    if parents[-1].pop(path[-1], MISSING) is MISSING:
+        return  # nothing removed: an object the registry left empty stays
     for depth in range(len(parents) - 1, 0, -1):
-        if not parents[depth]:
-            del parents[depth - 1][path[depth - 1]]
-
-
-def _merge(into, values):
-    for key, value in values.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = value
+        if parents[depth]:
+            return
+        del parents[depth - 1][path[depth - 1]]

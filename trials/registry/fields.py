@@ -1,8 +1,8 @@
 """The API v2 fields we model, each with the converter used for both import and export.
 
 FIELDS lists the scalar fields of protocolSection (one converter each, so
-import and export cannot drift apart); RELATED_PATHS the lists kept as related
-rows; COVERED_PATHS everything import then export reproduces.
+import and export cannot drift apart); the lists kept as related rows are
+declared in lists.py.
 """
 
 import datetime
@@ -45,6 +45,14 @@ class Text:
 
     def empty(self):
         return {self.name: Trial._meta.get_field(self.name).get_default()}
+
+    def read_value(self, value):
+        """The Trial field values the registry's value (None: missing) stands for."""
+        return self.empty() if value is None else self.load(value)
+
+    def values(self, trial):
+        """The same, from the trial."""
+        return {name: getattr(trial, name) for name in self.empty()}
 
     def dump(self, trial):
         return getattr(trial, self.name) or None
@@ -266,12 +274,6 @@ FIELDS = [
     Enum((*ELIGIBILITY, "samplingMethod"), "sampling_method", choices.SamplingMethod),
 ]
 
-OUTCOME_KEYS = {
-    "primaryOutcomes": "PRIMARY",
-    "secondaryOutcomes": "SECONDARY",
-    "otherOutcomes": "OTHER",
-}
-
 
 def value_at(data, path):
     """data[path[0]][path[1]]…, or None where a step is missing."""
@@ -282,24 +284,6 @@ def value_at(data, path):
     return data
 
 
-# protocolSection paths of the lists and objects mapped to related rows.
-RELATED_PATHS = [
-    (*ID, "organization"),
-    (*ID, "secondaryIdInfos"),
-    (*SPONSORS, "leadSponsor"),
-    (*SPONSORS, "collaborators"),
-    ("conditionsModule", "conditions"),
-    ("conditionsModule", "keywords"),
-    ("armsInterventionsModule", "armGroups"),
-    ("armsInterventionsModule", "interventions"),
-    ("outcomesModule", "primaryOutcomes"),
-    ("outcomesModule", "secondaryOutcomes"),
-    ("outcomesModule", "otherOutcomes"),
-    ("contactsLocationsModule", "centralContacts"),
-    ("contactsLocationsModule", "overallOfficials"),
-    ("contactsLocationsModule", "locations"),
-    ("referencesModule", "references"),
-]
 # Kept unchanged from the imported record (Trial.source_record) but not modelled; README lists them.
 NOT_COVERED_PREFIXES = (
     "resultsSection",
@@ -316,10 +300,4 @@ NOT_COVERED_PREFIXES = (
     "protocolSection/statusModule/dispFirstSubmitDate",
     "protocolSection/statusModule/dispFirstSubmitQcDate",
     "protocolSection/statusModule/dispFirstPostDateStruct",
-)
-# Everything import then export reproduces: the FIELDS paths, the related lists above, and hasResults.
-COVERED_PATHS = (
-    [("protocolSection", *f.path) for f in FIELDS]
-    + [("protocolSection", *path) for path in RELATED_PATHS]
-    + [("hasResults",)]
 )

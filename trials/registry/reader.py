@@ -4,14 +4,27 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from trials import choices, rules
+from trials import rules
 from trials.eligibility import parse_criteria
 from trials.identifiers import validate_nct_id
 from trials.models import Trial
 
-from .fields import FIELDS, ID, NCT_ID_RE, OUTCOME_KEYS, SPONSORS, RecordError, value_at
-
-TEXT = None  # a spec entry's converter for free text; otherwise the TextChoices its value must be in
+from .fields import FIELDS, ID, NCT_ID_RE, RecordError, value_at
+from .lists import (
+    ARM_GROUPS,
+    CENTRAL_CONTACTS,
+    COLLABORATORS,
+    CONDITIONS,
+    INTERVENTIONS,
+    KEYWORDS,
+    LEAD_SPONSOR,
+    LOCATIONS,
+    OFFICIALS,
+    ORGANIZATION,
+    OUTCOMES,
+    REFERENCES,
+    SECONDARY_IDS,
+)
 
 
 @dataclass
@@ -40,82 +53,6 @@ class StudyData:
         return self.fields["nct_id"]
 
 
-def _list(data, path, where=None):
-    value = value_at(data, path)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RecordError(where or ".".join(path), f"expected a list, got {type(value).__name__}")
-    return value
-
-
-def _item_fields(item, where, spec):
-    """Read one object: spec maps model field -> (JSON key, TEXT or the TextChoices of its values)."""
-    if not isinstance(item, dict):
-        raise RecordError(where, f"expected an object, got {item!r}")
-    values = {}
-    for name, (key, enum) in spec.items():
-        value = item.get(key)
-        if value is None:
-            values[name] = ""
-            continue
-        if enum is not None and value not in enum.values:
-            raise RecordError(
-                f"{where}.{key}",
-                f"unknown value {value!r} (expected one of {', '.join(enum.values)})",
-            )
-        if not isinstance(value, str):
-            raise RecordError(f"{where}.{key}", f"expected text, got {value!r}")
-        values[name] = value
-    return values
-
-
-def _organisation(item, where, name_key):
-    values = _item_fields(item, where, {"name": (name_key, TEXT), "agency_class": ("class", choices.AgencyClass)})
-    if not values["name"]:
-        raise RecordError(f"{where}.{name_key}", "missing")
-    return values["name"], values["agency_class"] or choices.AgencyClass.OTHER
-
-
-CONTACT_SPEC = {
-    "name": ("name", TEXT),
-    "role": ("role", choices.ContactRole),
-    "phone": ("phone", TEXT),
-    "phone_ext": ("phoneExt", TEXT),
-    "email": ("email", TEXT),
-}
-ARM_SPEC = {"label": ("label", TEXT), "type": ("type", choices.ArmGroupType), "description": ("description", TEXT)}
-INTERVENTION_SPEC = {
-    "type": ("type", choices.InterventionType),
-    "name": ("name", TEXT),
-    "description": ("description", TEXT),
-}
-OUTCOME_SPEC = {"measure": ("measure", TEXT), "description": ("description", TEXT), "time_frame": ("timeFrame", TEXT)}
-OFFICIAL_SPEC = {"name": ("name", TEXT), "affiliation": ("affiliation", TEXT), "role": ("role", choices.OfficialRole)}
-LOCATION_SPEC = {
-    "facility": ("facility", TEXT),
-    "status": ("status", choices.Status),
-    "city": ("city", TEXT),
-    "state": ("state", TEXT),
-    "zip": ("zip", TEXT),
-    "country": ("country", TEXT),
-}
-SECONDARY_ID_SPEC = {
-    "identifier": ("id", TEXT),
-    "type": ("type", choices.SecondaryIdType),
-    "domain": ("domain", TEXT),
-    "link": ("link", TEXT),
-}
-REFERENCE_SPEC = {"pmid": ("pmid", TEXT), "type": ("type", choices.ReferenceType), "citation": ("citation", TEXT)}
-
-
-def _items(data, path, spec, where=None):
-    """Read each object of the list at data[path] with spec; yields (its path, the object, its values)."""
-    where = where or ".".join(path)
-    for i, item in enumerate(_list(data, path, where)):
-        yield f"{where}[{i}]", item, _item_fields(item, f"{where}[{i}]", spec)
-
-
 def parse_study(study):
     """Check an API v2 study dict and map it to a StudyData; raises RecordError with the failing field."""
     if not isinstance(study, dict):
@@ -134,88 +71,54 @@ def parse_study(study):
 
     values = {}
     for spec in FIELDS:
-        value = value_at(protocol, spec.path)
-        values.update(spec.empty() if value is None else spec.load(value))
+        values.update(spec.read_value(value_at(protocol, spec.path)))
     has_results = study.get("hasResults", False)
     if not isinstance(has_results, bool):
         raise RecordError("hasResults", f"expected true or false, got {has_results!r}")
     values["has_results"] = has_results
 
-    lead = value_at(protocol, (*SPONSORS, "leadSponsor"))
+    lead = LEAD_SPONSOR.read(protocol)
     if lead is None:
-        raise RecordError("sponsorCollaboratorsModule.leadSponsor", "missing")
-    organization = value_at(protocol, (*ID, "organization"))
+        raise RecordError(LEAD_SPONSOR.where, "missing")
+    organization = ORGANIZATION.read(protocol)
     data = StudyData(
         record=study,
         fields=values,
-        lead_sponsor=_organisation(lead, "sponsorCollaboratorsModule.leadSponsor", "name"),
-        organization=_organisation(organization, "identificationModule.organization", "fullName")
-        if organization is not None
-        else None,
+        lead_sponsor=_organisation(lead),
+        organization=organization and _organisation(organization),
+        collaborators=[_organisation(c) for c in COLLABORATORS.read(protocol)],
+        conditions=CONDITIONS.read(protocol),
+        keywords=KEYWORDS.read(protocol),
+        outcomes=[o for outcomes in OUTCOMES for o in outcomes.read(protocol)],
+        criteria=parse_criteria(values["eligibility_criteria"]),
+        central_contacts=CENTRAL_CONTACTS.read(protocol),
+        officials=OFFICIALS.read(protocol),
+        locations=[(location, location.pop("contacts")) for location in LOCATIONS.read(protocol)],
+        secondary_ids=SECONDARY_IDS.read(protocol),
+        references=REFERENCES.read(protocol),
     )
-    data.collaborators = [
-        _organisation(item, f"sponsorCollaboratorsModule.collaborators[{i}]", "name")
-        for i, item in enumerate(_list(protocol, (*SPONSORS, "collaborators")))
-    ]
-    data.conditions = _texts(protocol, ("conditionsModule", "conditions"))
-    data.keywords = _texts(protocol, ("conditionsModule", "keywords"))
-    _parse_arms(protocol, data)
-    for key, kind in OUTCOME_KEYS.items():
-        data.outcomes += [{"kind": kind, **o} for _, _, o in _items(protocol, ("outcomesModule", key), OUTCOME_SPEC)]
-    data.criteria = parse_criteria(values["eligibility_criteria"])
-    _parse_contacts(protocol, data)
-    data.secondary_ids = [s for _, _, s in _items(protocol, (*ID, "secondaryIdInfos"), SECONDARY_ID_SPEC)]
-    data.references = [r for _, _, r in _items(protocol, ("referencesModule", "references"), REFERENCE_SPEC)]
+    _read_arms(protocol, data)
     _check_rules(data)
     return data
 
 
-def _texts(data, path, where=None):
-    """A list of non-empty strings at data[path], duplicates dropped."""
-    where = where or ".".join(path)
-    items = _list(data, path, where)
-    for i, item in enumerate(items):
-        if not isinstance(item, str) or not item.strip():
-            raise RecordError(f"{where}[{i}]", f"expected text, got {item!r}")
-    return list(dict.fromkeys(items))
+def _organisation(values):
+    return values["name"], values["agency_class"]
 
 
-def _parse_arms(protocol, data):
-    module = "armsInterventionsModule"
-    for where, _, arm in _items(protocol, (module, "armGroups"), ARM_SPEC):
-        if not arm["label"]:
-            raise RecordError(f"{where}.label", "missing")
-        data.arm_groups.append(arm)
-        if error := rules.duplicate_label_error(a["label"] for a in data.arm_groups):
-            raise RecordError(f"{where}.label", error)
-    labels = {arm["label"] for arm in data.arm_groups}
-    for where, item, intervention in _items(protocol, (module, "interventions"), INTERVENTION_SPEC):
-        intervention["other_names"] = _texts(item, ("otherNames",), f"{where}.otherNames")
-        arm_labels = _texts(item, ("armGroupLabels",), f"{where}.armGroupLabels")
+def _read_arms(protocol, data):
+    data.arm_groups = ARM_GROUPS.read(protocol)
+    labels = [arm["label"] for arm in data.arm_groups]
+    if error := rules.duplicate_label_error(labels):
+        i = next(i for i, label in enumerate(labels) if label in labels[:i])
+        raise RecordError(f"{ARM_GROUPS.where}[{i}].label", error)
+    for i, intervention in enumerate(INTERVENTIONS.read(protocol)):
+        arm_labels = intervention.pop("arm_group_labels")
         unknown = [label for label in arm_labels if label not in labels]
         if unknown:
-            raise RecordError(f"{where}.armGroupLabels", f"no study group is labelled {unknown[0]!r}")
+            where = f"{INTERVENTIONS.where}[{i}].armGroupLabels"
+            raise RecordError(where, f"no study group is labelled {unknown[0]!r}")
         data.interventions.append((intervention, arm_labels))
-
-
-def _parse_contacts(protocol, data):
-    module = "contactsLocationsModule"
-    data.central_contacts = [c for _, _, c in _items(protocol, (module, "centralContacts"), CONTACT_SPEC)]
-    for where, _, official in _items(protocol, (module, "overallOfficials"), OFFICIAL_SPEC):
-        if not official["name"]:
-            raise RecordError(f"{where}.name", "missing")
-        data.officials.append(official)
-    for where, item, location in _items(protocol, (module, "locations"), LOCATION_SPEC):
-        geo = item.get("geoPoint") or {}
-        if not isinstance(geo, dict):
-            raise RecordError(f"{where}.geoPoint", f"expected {{lat, lon}}, got {geo!r}")
-        for key, name in (("lat", "latitude"), ("lon", "longitude")):
-            value = geo.get(key)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-                raise RecordError(f"{where}.geoPoint.{key}", f"expected a number, got {value!r}")
-            location[name] = value
-        contacts = [c for _, _, c in _items(item, ("contacts",), CONTACT_SPEC, f"{where}.contacts")]
-        data.locations.append((location, contacts))
 
 
 def _check_rules(data):
