@@ -41,9 +41,9 @@ def changed(nct_id, path, value):
 
 
 def imported(record):
-    with Importer() as importer:
-        importer.add(Item("test.json", record))
-    assert importer.result.failures == []
+    importer = Importer()
+    importer.add(Item("test.json", record))
+    assert importer.finish().failures == []
     return Trial.objects.get(nct_id=record["protocolSection"]["identificationModule"]["nctId"])
 
 

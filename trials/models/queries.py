@@ -86,7 +86,7 @@ class TrialQuerySet(models.QuerySet):
             models.Prefetch("trial_conditions", TrialCondition.objects.select_related("condition")),
             models.Prefetch("collaborations", Collaboration.objects.select_related("sponsor")),
             "keywords",
-            "arm_groups__interventions",
+            "arm_groups",
             models.Prefetch("interventions__arm_links", InterventionArm.objects.select_related("arm_group")),
             "outcomes",
             "criteria",
