@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from .models import Trial
-from .views.search import trial_filter
+from .views.search import search_for
 
 FEED_SIZE = 50
 NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -36,20 +36,21 @@ class SearchFeed(Feed):
 
     def get_object(self, request):
         self.query_string = request.GET.urlencode()
-        return trial_filter(request)
+        _filterset, criteria = search_for(request)
+        return criteria
 
-    def title(self, filterset):
-        words = filterset.cleaned("q")
+    def title(self, criteria):
+        words = criteria.words
         return _("Trials matching “%(words)s”") % {"words": words} if words else _("New and updated clinical trials")
 
-    def link(self, filterset):
+    def link(self, criteria):
         return reverse("trials:list") + (f"?{self.query_string}" if self.query_string else "")
 
-    def description(self, filterset):
+    def description(self, criteria):
         return _("The most recently posted or updated trials for this search, newest first.")
 
-    def items(self, filterset):
-        ids = list(filterset.filtered().order_by("-last_update", "-pk").values_list("pk", flat=True)[:FEED_SIZE])
+    def items(self, criteria):
+        ids = list(criteria.by_update().values_list("pk", flat=True)[:FEED_SIZE])
         trials = Trial.objects.for_list().in_bulk(ids)
         return [trials[pk] for pk in ids if pk in trials]
 

@@ -10,7 +10,6 @@ import json
 from django.http import StreamingHttpResponse
 from django.utils import translation
 
-from trials.filters import SORTS
 from trials.models import Trial
 from trials.registry import study_json
 
@@ -40,14 +39,14 @@ CSV_HEADER = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def matching_ids(filterset):
-    """(ids of the first EXPORT_LIMIT matches in the search's order, whether more matched).
+def matching_ids(criteria):
+    """(ids of the first EXPORT_LIMIT matches of a search in its order, whether more matched).
 
     Where best-match order is bounded (PostgreSQL, see backends), exports list by last update, so they hold every match.
     """
-    entries = filterset.qs
-    if filterset.sort() == "relevance" and backend().rank_limit:
-        entries = filterset.filtered().order_by(*SORTS["updated"][1])
+    entries = criteria.ordered()
+    if criteria.sort == "relevance" and backend().rank_limit:
+        entries = criteria.by_update()
     ids = list(entries.values_list("pk", flat=True)[: EXPORT_LIMIT + 1])
     return ids[:EXPORT_LIMIT], len(ids) > EXPORT_LIMIT
 

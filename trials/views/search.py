@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trials.filters import TrialFilter
 from trials.models import SearchEntry, Trial
+from trials.search.criteria import DEFAULT_DISTANCE_KM, Criteria
 from trials.search.exports import csv_response, json_response, matching_ids
 from trials.search.query import nct_id_in
 from trials.search.results import search
@@ -30,21 +31,36 @@ MORE_FILTERS = [
 ]
 
 
-def trial_filter(request):
-    return TrialFilter(request.GET, queryset=SearchEntry.objects.all())
+def search_for(request):
+    """The address's search: (its filters, whose form the page shows; the Criteria they describe)."""
+    filterset = TrialFilter(request.GET, queryset=SearchEntry.objects.all())
+    values = filterset.valid_values()
+    active = filterset.in_use()
+    criteria = Criteria(
+        filtered=filterset.filtered,
+        active=active,
+        labels={name: filterset.form[name].label for name in active},
+        words=values.get("q") or "",
+        asked_sort=values.get("sort") or "",
+        place=values.get("near"),
+        distance=values.get("distance") or DEFAULT_DISTANCE_KM,
+        page=request.GET.get("page"),
+    )
+    return filterset, criteria
 
 
 def trial_list(request):
     nct_id = nct_id_in(request.GET.get("q", ""))
     if nct_id and Trial.objects.filter(nct_id=nct_id).exists():
         return redirect("trials:detail", nct_id)
-    filterset = trial_filter(request)
-    results = search(filterset, request.GET.get("page"))
+    filterset, criteria = search_for(request)
+    results = search(criteria)
     facets = [
         (name, title, results.facets.choices(name, request.GET.getlist(name))) for name, title in FACET_TITLES.items()
     ]
     context = {
         "filter": filterset,
+        "search": criteria,
         "results": results,
         "page": results.page,
         "facets": facets,
@@ -57,7 +73,8 @@ def trial_list(request):
 
 
 def export_csv(request):
-    ids, capped = matching_ids(trial_filter(request))
+    _filterset, criteria = search_for(request)
+    ids, capped = matching_ids(criteria)
     response = csv_response(ids, request.build_absolute_uri)
     if capped:
         # Part of the export, as the JSON export's note: English whatever the page language (headers are latin-1).
@@ -66,6 +83,6 @@ def export_csv(request):
 
 
 def export_json(request):
-    filterset = trial_filter(request)
-    ids, capped = matching_ids(filterset)
-    return json_response(ids, filterset.qs.count() if capped else len(ids), capped)
+    _filterset, criteria = search_for(request)
+    ids, capped = matching_ids(criteria)
+    return json_response(ids, criteria.filtered().count() if capped else len(ids), capped)
