@@ -7,14 +7,14 @@ filters still apply, so odd links give a useful page, never an error.
 
 import django_filters
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import choices, geo, nearby
+from . import choices, nearby
+from .forms import PlaceField, SearchForm, TextValuesField
 from .models import Collaboration, Condition, Intervention, Location, Sponsor, TrialCondition
 from .search.backends import backend
-from .search.criteria import DEFAULT_DISTANCE_KM, SORTS
+from .search.criteria import DEFAULT_DISTANCE_KM
 from .search.query import parse
 
 MAX_QUERY_LENGTH = 500
@@ -37,86 +37,12 @@ def date_filter(field_name, lookup_expr, label):
     )
 
 
-class TextValuesInput(forms.TextInput):
-    """A text box whose parameter may repeat in the address (?country=France&country=Spain)."""
-
-    def value_from_datadict(self, data, files, name):
-        return [value for value in data.getlist(name) if value.strip()] if hasattr(data, "getlist") else []
-
-    def format_value(self, value):
-        return value[0] if isinstance(value, list) and value else None
-
-
-class TextValuesField(forms.Field):
-    widget = TextValuesInput
-    default_validators = []
-
-    def to_python(self, value):
-        values = [text.strip() for text in (value or [])]
-        for text in values:
-            ProhibitNullCharactersValidator()(text)
-            if len(text) > 300:
-                raise forms.ValidationError(_("Use at most 300 characters."), code="max_length")
-        return values
-
-
 class TextValuesFilter(django_filters.Filter):
     field_class = TextValuesField
 
 
-class PlaceField(forms.CharField):
-    """A city ("Lyon", "Lyon, France", "Paris, Texas") or a country, placed offline: a geo.Place or None."""
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        place = geo.find_place(text[:300])
-        if place is None:
-            raise forms.ValidationError(
-                _("We could not find this place. Try a city, a city and its country (Lyon, France), or a country."),
-                code="unknown_place",
-            )
-        return place
-
-
 class PlaceFilter(django_filters.Filter):
     field_class = PlaceField
-
-
-class NearForm(forms.Form):
-    """A record's sites sorted by distance from a city."""
-
-    near = PlaceField(
-        required=False,
-        label=_("Sort sites by distance from"),
-        help_text=_("A city, or a city and its country."),
-    )
-
-    def clean_near(self):
-        place = self.cleaned_data["near"]
-        if place is not None and place.is_country:
-            raise forms.ValidationError(
-                _("Enter a city in %(country)s to sort its sites by distance."), params={"country": place.country}
-            )
-        return place
-
-
-class SearchForm(forms.Form):
-    sort = forms.ChoiceField(
-        label=_("Sort"),
-        choices=[(key, label) for key, (label, _ordering) in SORTS.items()],
-        required=False,
-        help_text=_("Best match needs words to search for."),
-    )
-    distance = forms.TypedChoiceField(
-        choices=[(km, _("%(km)s km") % {"km": km}) for km in geo.DISTANCES_KM],
-        coerce=int,
-        required=False,
-        empty_value=DEFAULT_DISTANCE_KM,
-        initial=DEFAULT_DISTANCE_KM,
-        label=_("Within"),
-    )
 
 
 class TrialFilter(django_filters.FilterSet):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trials import history, nearby, quickcheck
-from trials.filters import NearForm
+from trials.forms import NearForm, QuickCheckForm
 from trials.identifiers import canonical_nct_id
 from trials.models import Trial
 from trials.registry import study_json
@@ -95,7 +95,7 @@ def version_history(request, trial):
 
 def quick_check(request, trial):
     """The person's answers (GET, nothing stored) checked against the trial's age, sex and volunteer rules."""
-    form = quickcheck.QuickCheckForm.from_query(request.GET)
+    form = QuickCheckForm.from_query(request.GET)
     if not form.is_valid():
         return {"quickcheck": form}
     answers = quickcheck.check(trial, **form.cleaned_data)
