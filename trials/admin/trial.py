@@ -24,7 +24,7 @@ from trials import history, models, workflow
 from trials.choices import Publication
 from trials.eligibility import criteria_text, parse_criteria
 from trials.registry import RecordError
-from trials.search.exports import csv_response, json_response
+from trials.views.exports import csv_download, json_download
 
 from .forms import (
     ArmGroupFormSet,
@@ -457,9 +457,9 @@ class TrialAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Export selected as API v2 JSON"), permissions=["view"])
     def export_json(self, request, queryset):
         ids = list(queryset.order_by("nct_id").values_list("pk", flat=True))
-        return json_response(ids, len(ids), False, filename="selected-trials.json")
+        return json_download(ids, len(ids), False, filename="selected-trials.json")
 
     @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         ids = list(queryset.order_by("nct_id").values_list("pk", flat=True))
-        return csv_response(ids, request.build_absolute_uri, filename="selected-trials.csv")
+        return csv_download(ids, request.build_absolute_uri, filename="selected-trials.csv")

@@ -1,4 +1,4 @@
-"""The search page, and the current search's matches as CSV, API v2 JSON and RSS."""
+"""The search page, and the search an address describes (also read by the exports and the RSS feed)."""
 
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from trials.filters import TrialFilter
 from trials.models import SearchEntry, Trial
 from trials.search.criteria import DEFAULT_DISTANCE_KM, Criteria
-from trials.search.exports import csv_response, json_response, matching_ids
 from trials.search.query import nct_id_in
 from trials.search.results import search
 
@@ -70,19 +69,3 @@ def trial_list(request):
         "facet_values": [(name, value) for name in FACET_TITLES for value in filterset.data.getlist(name)],
     }
     return render(request, "trials/trial_list.html", context)
-
-
-def export_csv(request):
-    _filterset, criteria = search_for(request)
-    ids, capped = matching_ids(criteria)
-    response = csv_response(ids, request.build_absolute_uri)
-    if capped:
-        # Part of the export, as the JSON export's note: English whatever the page language (headers are latin-1).
-        response["X-Export-Note"] = f"Only the first {len(ids)} matches are included"
-    return response
-
-
-def export_json(request):
-    _filterset, criteria = search_for(request)
-    ids, capped = matching_ids(criteria)
-    return json_response(ids, criteria.filtered().count() if capped else len(ids), capped)
