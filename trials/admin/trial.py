@@ -45,12 +45,12 @@ DESCRIPTION = _("Description and conditions")
 DESIGN = _("Design, groups and interventions")
 ELIGIBILITY = _("Eligibility")
 CONTACTS = _("Contacts and sites")
-# What the workflow actions did, for the message after them ("trial(s)" whatever the count, in English).
+# What the workflow actions did, for the message after them (singular or plural by the count).
 SUBMITTED_MESSAGE = ngettext_lazy(
-    "%(count)s trial(s) submitted for review.", "%(count)s trial(s) submitted for review.", "count"
+    "%(count)s trial submitted for review.", "%(count)s trials submitted for review.", "count"
 )
-PUBLISHED_MESSAGE = ngettext_lazy("%(count)s trial(s) published.", "%(count)s trial(s) published.", "count")
-UNPUBLISHED_MESSAGE = ngettext_lazy("%(count)s trial(s) unpublished.", "%(count)s trial(s) unpublished.", "count")
+PUBLISHED_MESSAGE = ngettext_lazy("%(count)s trial published.", "%(count)s trials published.", "count")
+UNPUBLISHED_MESSAGE = ngettext_lazy("%(count)s trial unpublished.", "%(count)s trials unpublished.", "count")
 
 
 def dated(name, with_type=True):
