@@ -14,7 +14,7 @@ from trials.choices import Publication
 from trials.models import ArmGroup, Investigator, Official, Sponsor, Trial
 
 from .conftest import import_paths
-from .test_records import many_of_each
+from .factories import TIANJIN, many_of_each, sited_study
 
 pytestmark = pytest.mark.django_db
 
@@ -391,8 +391,6 @@ def test_revising_an_unknown_trial_is_a_not_found(client, login, object_id):
 
 def test_a_site_placed_by_city_follows_its_city_and_a_typed_point_is_kept(client, login, seed_study, write_json):
     from trials.models import Location
-
-    from .test_geo import TIANJIN, sited_study
 
     import_paths(write_json("one.json", sited_study(seed_study, "NCT90000007", ("Clinic", "Beijing", "China"))))
     workflow.unpublish(Trial.objects.get(nct_id="NCT90000007"), None)
