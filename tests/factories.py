@@ -1,7 +1,15 @@
-"""Made-up records and edits for tests, shared by several test modules (test modules import from here, never
-from each other). Each builds on the seed record; none is real registry data."""
+"""Helpers shared by several test modules (test modules import from here, never from each other): made-up
+records and edits, each built on the seed record (none is real registry data); facts of the sample records
+read from their JSON, so a search's expected matches are not asked of the database; reading a search's results.
+"""
 
-from .conftest import SEED_PATH, load_json
+import copy
+import csv
+import io
+from collections import Counter
+from datetime import date
+
+from .conftest import SEED_PATH, load_json, sample_paths
 
 # Where the gazetteer (trials/geo.py) places these two cities.
 BEIJING = (39.9075, 116.39723)
@@ -58,3 +66,76 @@ def many_of_each(count):
     protocol["conditionsModule"]["keywords"] = [f"keyword {i}" for i in range(count)]
     protocol["outcomesModule"] = {"primaryOutcomes": [{"measure": f"Outcome {i}"} for i in range(count)]}
     return study
+
+
+def quokka_study(seed_study, nct_id, title, summary="", criteria="Inclusion Criteria:\n\n* Adults"):
+    """The seed under another NCT ID with this title, summary and criteria, and a condition no sample has."""
+    study = copy.deepcopy(seed_study)
+    protocol = study["protocolSection"]
+    protocol["identificationModule"].update(nctId=nct_id, briefTitle=title, officialTitle=title)
+    protocol["identificationModule"].pop("acronym", None)
+    protocol["descriptionModule"] = {"briefSummary": summary or "A study."}
+    protocol["eligibilityModule"]["eligibilityCriteria"] = criteria
+    protocol["conditionsModule"] = {"conditions": ["Quokka test condition"]}
+    return study
+
+
+# Facts of the sample records, read from their JSON
+
+RECORDS = {path.stem: load_json(path)["protocolSection"] for path in sample_paths()}
+AGE_UNITS = {"year": 1, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25, "hour": 1 / 8766, "minute": 1 / 525960}
+
+
+def module(record, name):
+    return record.get(name, {})
+
+
+def age_years(text):
+    if not text:
+        return None
+    number, unit = text.split()
+    return float(number) * AGE_UNITS[unit.lower().rstrip("s")]
+
+
+def padded(text):
+    return date.fromisoformat((text + "-01-01")[:10] if len(text) == 4 else (text + "-01")[:10])
+
+
+def record_date(record, struct):
+    value = module(record, "statusModule").get(struct, {}).get("date")
+    return padded(value) if value else None
+
+
+def sponsors_of(record):
+    sponsors = module(record, "sponsorCollaboratorsModule")
+    return {sponsors["leadSponsor"]["name"].lower()} | {c["name"].lower() for c in sponsors.get("collaborators", [])}
+
+
+def may_join(record, age):
+    eligibility = module(record, "eligibilityModule")
+    low, high = age_years(eligibility.get("minimumAge")), age_years(eligibility.get("maximumAge"))
+    return (low is None or low <= age) and (high is None or high >= age)
+
+
+MOST_COMMON_CONDITION = Counter(
+    c for r in RECORDS.values() for c in module(r, "conditionsModule").get("conditions", [])
+).most_common(1)[0][0]
+MOST_COMMON_SPONSOR = Counter(
+    r["sponsorCollaboratorsModule"]["leadSponsor"]["name"] for r in RECORDS.values()
+).most_common(1)[0][0]
+
+
+# A search's results
+
+
+def found(response):
+    """NCT IDs on a result page, in order."""
+    return [trial.nct_id for trial in response.context["page"]]
+
+
+def exported(client, params):
+    """NCT IDs of every match, from the CSV export."""
+    response = client.get("/trials/export.csv", params)
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return [row[0] for row in rows[1:]]

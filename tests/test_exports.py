@@ -1,7 +1,7 @@
 """Exports as data (trials/search/exports.py): CSV rows and lines, and an API v2 page in pieces of text.
 
-The downloads built from them (/trials/export.csv and .json, the admin's "export selected") are tested
-with the search (tests/test_search.py) and the admin (tests/test_admin.py).
+Then the downloads built from them: the search's /trials/export.csv and .json (the admin's "export
+selected" in tests/test_admin.py).
 """
 
 import csv
@@ -16,15 +16,16 @@ from trials.models import Trial
 from trials.search import exports
 from trials.search.exports import CSV_HEADER, csv_lines, csv_rows, json_chunks
 
-from .conftest import SAMPLE_DIR, import_paths, load_json
+from .conftest import SAMPLE_DIR, load_json
+from .factories import RECORDS, exported, found
 
 SOME = ["NCT07107204", "NCT06323538", "NCT02210780"]
 
 
 @pytest.fixture
-def some_trials(db):
-    assert import_paths(*(SAMPLE_DIR / f"{nct_id}.json" for nct_id in SOME)).failures == []
-    return {trial.nct_id: trial.pk for trial in Trial.objects.all()}
+def some_trials(samples, db):
+    """NCT ID -> primary key of a few sample trials (the module imports every sample once)."""
+    return dict(Trial.objects.filter(nct_id__in=SOME).values_list("nct_id", "pk"))
 
 
 def absolute(path):
@@ -87,3 +88,36 @@ def test_a_capped_json_page_says_how_many_matched(some_trials):
 def test_an_empty_export_is_a_header_and_an_empty_page(db):
     assert list(csv_rows([], absolute)) == [CSV_HEADER]
     assert json.loads("".join(json_chunks([], 0, capped=False))) == {"studies": [], "totalCount": 0}
+
+
+# The search's downloads: /trials/export.csv and /trials/export.json on the sample records
+
+
+def test_exports_contain_exactly_the_matches_in_the_list_order(client, search):
+    params = {"q": "pain", "sort": "updated"}
+    response = search(params)
+    listed = found(response)
+    csv_ids = exported(client, params)
+    assert len(csv_ids) == response.context["results"].total and csv_ids[:20] == listed
+    data = json.loads(b"".join(client.get("/trials/export.json", params).streaming_content))
+    assert [s["protocolSection"]["identificationModule"]["nctId"] for s in data["studies"]] == csv_ids
+    assert data["totalCount"] == len(csv_ids) and "note" not in data
+    first = data["studies"][0]
+    assert first == load_json(SAMPLE_DIR / f"{csv_ids[0]}.json")  # the registry's record, unchanged
+
+
+def test_exports_are_capped_with_a_note(client, samples, db, monkeypatch):
+    monkeypatch.setattr("trials.search.exports.EXPORT_LIMIT", 5)
+    data = json.loads(b"".join(client.get("/trials/export.json").streaming_content))
+    assert len(data["studies"]) == 5 and data["totalCount"] == len(RECORDS)
+    assert data["note"] == f"Only the first 5 of {len(RECORDS)} matches are included."
+    response = client.get("/trials/export.csv")
+    assert response["X-Export-Note"] == "Only the first 5 matches are included"
+    assert len(list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))) == 6
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(client, samples, db):
+    Trial.objects.filter(nct_id="NCT07107204").update(brief_title='=HYPERLINK("http://evil")')
+    rows = list(csv.reader(io.StringIO(b"".join(client.get("/trials/export.csv").streaming_content).decode())))
+    titles = {row[0]: row[1] for row in rows[1:]}
+    assert titles["NCT07107204"] == '\'=HYPERLINK("http://evil")'

@@ -1,17 +1,18 @@
-"""The RSS feed of a search (trials/feeds.py): one Feed instance serves every request, so nothing of one
-request may be kept on it for another."""
+"""The RSS feed of a search (trials/feeds.py) on the sample records: the search's newest updates, text XML
+can carry, and one Feed instance serving every request without mixing one request's search into another's."""
 
+import re
 import threading
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
-import pytest
 from django.urls import resolve
 
 from trials.feeds import SearchFeed
+from trials.models import Trial
 
-from .conftest import SAMPLE_DIR, import_paths
+from .factories import RECORDS
 
 SEARCHES = [{"q": "pain"}, {"q": "leukemia", "status": "RECRUITING"}]
 
@@ -49,12 +50,7 @@ def test_concurrent_requests_each_get_the_feed_of_their_own_search(rf, monkeypat
         assert link.endswith(f"/trials/?{urlencode(params)}")
 
 
-@pytest.fixture
-def some_trials(db):
-    assert import_paths(SAMPLE_DIR).failures == []
-
-
-def test_interleaved_searches_on_the_shared_feed_keep_their_own_title_link_and_items(rf, some_trials):
+def test_interleaved_searches_on_the_shared_feed_keep_their_own_title_link_and_items(rf, samples, db):
     """The second request's object is made before the first request's feed is written."""
     feed = resolve("/trials/feed/").func
     requests = [rf.get("/trials/feed/", params) for params in SEARCHES]
@@ -66,3 +62,21 @@ def test_interleaved_searches_on_the_shared_feed_keep_their_own_title_link_and_i
         assert written.feed["link"] == link and link.endswith(f"/trials/?{urlencode(params)}")
         assert [item["unique_id"] for item in written.items] == guids
     assert alone[0][2] and alone[0][2] != alone[1][2]  # the two searches list different trials
+
+
+def test_the_feed_lists_the_searchs_newest_updates_first(client, samples, db):
+    response = client.get("/trials/feed/", {"status": "COMPLETED", "q": "pain"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/rss+xml")
+    body = response.content.decode()
+    items = re.findall(r"<guid isPermaLink=\"false\">(NCT\d{8})@", body)
+    expected = [t.nct_id for t in Trial.objects.filter(nct_id__in=items).order_by("-last_update_posted_date", "-pk")]
+    assert items and items == expected
+    assert all(RECORDS[n]["statusModule"]["overallStatus"] == "COMPLETED" for n in items)
+    assert "Trials matching “pain”" in body
+
+
+def test_the_feed_drops_characters_xml_cannot_carry(client, samples, db):
+    Trial.objects.filter(nct_id="NCT07107204").update(brief_title="Bell\x07 trial")
+    response = client.get("/trials/feed/", {"q": "bell\x1fpain"})
+    assert response.status_code == 200
+    assert "Trials matching “bellpain”" in response.content.decode()
