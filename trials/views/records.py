@@ -16,7 +16,7 @@ from trials.registry import study_json
 from . import conditional
 
 TABS = [
-    # (section, its address below the overview's, as DESIGN.md fixes them: one reverse() for all, label)
+    # (section, its address below the overview's, as docs/contract.md fixes them: one reverse() for all, label)
     ("overview", "", gettext_lazy("Overview")),
     ("design", "design/", gettext_lazy("Design")),
     ("groups", "groups/", gettext_lazy("Groups")),
