@@ -1,4 +1,4 @@
-# The two set-up commands (DESIGN.md): `make run` and `make test`. Each makes .venv when missing.
+# The two set-up commands (docs/contract.md): `make run` and `make test`. Each makes .venv when missing.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -1,4 +1,4 @@
-"""Settings for the trial portal, read from the environment (see DESIGN.md).
+"""Settings for the trial portal, read from the environment (README "Settings"; docs/contract.md).
 
 The embedded SQLite default needs no set-up; production sets DATABASE_URL,
 SECRET_KEY and ALLOWED_HOSTS. Every helper fails loudly on a bad value.

@@ -92,3 +92,58 @@ def write_json(tmp_path):
         return path
 
     return write
+
+
+# The search's tests: the samples imported once per module, and a GET of /trials/ on them
+
+
+@pytest.fixture(scope="module")
+def samples(django_db_setup, django_db_blocker):
+    """Every sample record, imported once for the module's tests (each test rolls back its own changes on top)
+    and removed after the module."""
+    from django.core.cache import cache
+
+    from trials.models import Condition, Investigator, Sponsor, Trial
+    from trials.search.backends import backend
+
+    with django_db_blocker.unblock():
+        assert import_paths(SAMPLE_DIR).failures == []
+    yield
+    with django_db_blocker.unblock():
+        Trial.objects.all().delete()
+        for model in (Sponsor, Condition, Investigator):
+            model.objects.all().delete()
+        backend().clear()
+        cache.clear()
+
+
+@pytest.fixture
+def search(client, samples, db):
+    """GET /trials/ with these parameters; returns the response."""
+
+    def get(params, path="/trials/"):
+        response = client.get(path, params)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    return get
+
+
+@pytest.fixture
+def quokka_trials(seed_study, write_json, samples, db):
+    """Three trials made for text tests, with words no sample record has."""
+    from .factories import quokka_study
+
+    studies = [
+        quokka_study(seed_study, "NCT90000001", "Wombat syndrome in adults"),
+        quokka_study(
+            seed_study,
+            "NCT90000002",
+            "A study of sleep",
+            summary="Sleep in people with a syndrome first seen in a wombat and quoll colony.",
+            criteria="Exclusion Criteria:\n\n* Wombat bites in the last year\n* Numbat allergy",
+        ),
+        quokka_study(seed_study, "NCT90000003", "Numbat bites", summary="How numbat bites heal."),
+    ]
+    names = [f"{s['protocolSection']['identificationModule']['nctId']}.json" for s in studies]
+    assert import_paths(*(write_json(name, study) for name, study in zip(names, studies, strict=True))).failures == []

@@ -6,7 +6,6 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.forms import CheckboxInput, NullBooleanSelect
 from django.test.utils import CaptureQueriesContext
 
 from trials import workflow
@@ -15,7 +14,7 @@ from trials.choices import Publication
 from trials.models import ArmGroup, Investigator, Official, Sponsor, Trial
 
 from .conftest import import_paths
-from .test_records import many_of_each
+from .factories import TIANJIN, form_data, many_of_each, post_change, sited_study
 
 pytestmark = pytest.mark.django_db
 
@@ -47,41 +46,6 @@ def draft(seed_trial, django_user_model):
     """The seed trial as an editable draft (imported trials are published)."""
     workflow.unpublish(seed_trial, None)
     return Trial.objects.get(pk=seed_trial.pk)
-
-
-def form_data(response):
-    """The POST data the change form would send back unchanged: the trial's fields and every inline's rows."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value, widget = form[name].value(), form.fields[name].widget
-            key = form.add_prefix(name)
-            if isinstance(widget, CheckboxInput):
-                if value:
-                    data[key] = "on"
-            elif isinstance(widget, NullBooleanSelect):
-                data[key] = {True: "true", False: "false"}.get(value, "unknown")
-            elif isinstance(value, list | tuple):
-                data[key] = [str(item) for item in value]
-            elif value is not None:
-                data[key] = str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name in formset.management_form.fields:
-            data[formset.management_form.add_prefix(name)] = formset.management_form[name].value()
-        for form in formset.forms:
-            add(form)
-    return data
-
-
-def post_change(client, trial, **changes):
-    url = f"{TRIALS}{trial.pk}/change/"
-    data = form_data(client.get(url))
-    data.update(changes)
-    return client.post(url, data)
 
 
 # Roles
@@ -392,8 +356,6 @@ def test_revising_an_unknown_trial_is_a_not_found(client, login, object_id):
 
 def test_a_site_placed_by_city_follows_its_city_and_a_typed_point_is_kept(client, login, seed_study, write_json):
     from trials.models import Location
-
-    from .test_geo import TIANJIN, sited_study
 
     import_paths(write_json("one.json", sited_study(seed_study, "NCT90000007", ("Clinic", "Beijing", "China"))))
     workflow.unpublish(Trial.objects.get(nct_id="NCT90000007"), None)

@@ -12,7 +12,7 @@ from trials.record_cache import last_change_key
 from trials.related import refresh_related
 
 from .conftest import SAMPLE_DIR, import_paths
-from .test_admin import post_change
+from .factories import post_change
 
 pytestmark = pytest.mark.django_db
 

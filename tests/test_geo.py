@@ -5,24 +5,12 @@ import re
 
 import pytest
 
-from tests.conftest import import_paths
 from trials import geo, nearby
 from trials.models import Location, Trial
 from trials.registry import study_json
 
-BEIJING = (39.9075, 116.39723)
-TIANJIN = (39.14222, 117.17667)
-
-
-def sited_study(study, nct_id, *sites, status="RECRUITING"):
-    """The seed study under another NCT ID, recruiting at the given (facility, city, country[, site status])."""
-    study["protocolSection"]["identificationModule"]["nctId"] = nct_id
-    study["protocolSection"]["statusModule"]["overallStatus"] = status
-    study["protocolSection"]["contactsLocationsModule"]["locations"] = [
-        {"facility": site[0], "city": site[1], "country": site[2], **({"status": site[3]} if len(site) > 3 else {})}
-        for site in sites
-    ]
-    return study
+from .conftest import import_paths
+from .factories import BEIJING, TIANJIN, sited_study
 
 
 @pytest.fixture

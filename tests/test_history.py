@@ -6,7 +6,7 @@ from trials import history
 from trials.models import Trial
 
 from .conftest import import_paths
-from .test_registry import change
+from .factories import change
 
 pytestmark = pytest.mark.django_db
 

@@ -76,7 +76,7 @@ def test_sponsor_and_condition_slugs_are_unique():
     assert (first.slug, second.slug) == ("acme-pharma", "acme-pharma-2")
 
 
-# Each /trials/ filter and sort (DESIGN.md) and the column it reads.
+# Each /trials/ filter and sort (docs/contract.md) and the column it reads.
 SEARCHED_COLUMNS = [
     ("trials_trial", "overall_status"),  # status
     ("trials_trial", "phase"),  # phase

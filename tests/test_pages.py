@@ -4,6 +4,8 @@ import pytest
 
 from trials.models import Trial
 
+from .factories import MOST_COMMON_CONDITION, RECORDS
+
 pytestmark = pytest.mark.django_db
 
 
@@ -56,3 +58,14 @@ def test_the_sitemap_lists_every_trial_with_its_last_update(client, all_samples)
         assert f"<loc>http://testserver/trials/{trial.nct_id}/</loc>" in page
     seed = Trial.objects.get(nct_id="NCT07107204")
     assert f"<lastmod>{seed.last_update_posted_date.isoformat()}</lastmod>" in page
+
+
+def test_the_home_page_shows_totals_top_conditions_and_recent_updates(client, all_samples):
+    response = client.get("/")
+    page = response.content.decode()
+    recruiting = sum(r["statusModule"]["overallStatus"] == "RECRUITING" for r in RECORDS.values())
+    assert f"{len(RECORDS)} trials" in page and f"{recruiting} recruiting now" in page
+    assert MOST_COMMON_CONDITION in page
+    newest = Trial.objects.order_by("-last_update_posted_date", "-pk").first()
+    assert newest.brief_title in page
+    assert 'role="search"' in page

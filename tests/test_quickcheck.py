@@ -6,8 +6,9 @@ import re
 import pytest
 
 from tests.conftest import SAMPLE_DIR, import_paths
+from trials.forms import QuickCheckForm
 from trials.models import Trial
-from trials.quickcheck import QuickCheckForm, check, search_parameters
+from trials.quickcheck import check, search_parameters
 
 
 @pytest.fixture

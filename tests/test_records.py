@@ -13,6 +13,7 @@ from trials.identifiers import canonical_nct_id
 from trials.models import Trial
 
 from .conftest import SAMPLE_DIR, SEED_PATH, import_paths, load_json
+from .factories import many_of_each
 from .seed_page import SeedPage
 
 pytestmark = pytest.mark.django_db
@@ -100,33 +101,6 @@ def test_every_sample_record_shows_its_facts_on_its_section_pages(client):
         assert shown(trial.lead_sponsor.name) in pages["contacts/"], trial.nct_id
         for official in trial.officials.all():
             assert shown(official.investigator.name) in pages["contacts/"], (trial.nct_id, official)
-
-
-def many_of_each(count):
-    """Made up for this test: the seed with `count` groups, interventions, criteria, officials and sites."""
-    study = load_json(SEED_PATH)
-    protocol = study["protocolSection"]
-    protocol["armsInterventionsModule"] = {
-        "armGroups": [{"label": f"Group {i}", "type": "EXPERIMENTAL"} for i in range(count)],
-        "interventions": [
-            {"type": "DRUG", "name": f"Drug {i}", "armGroupLabels": [f"Group {i}", f"Group {(i + 1) % count}"]}
-            for i in range(count)
-        ],
-    }
-    protocol["eligibilityModule"]["eligibilityCriteria"] = "Inclusion Criteria:\n\n" + "\n".join(
-        f"* item {i}\n  * sub-item {i}" for i in range(count)
-    )
-    protocol["contactsLocationsModule"]["overallOfficials"] = [
-        {"name": f"Investigator {i}", "affiliation": "A hospital", "role": "PRINCIPAL_INVESTIGATOR"}
-        for i in range(count)
-    ]
-    protocol["contactsLocationsModule"]["locations"] = [
-        {"facility": f"Site {i}", "city": "Beijing", "country": "China", "contacts": [{"name": f"Nurse {i}"}]}
-        for i in range(count)
-    ]
-    protocol["conditionsModule"]["keywords"] = [f"keyword {i}" for i in range(count)]
-    protocol["outcomesModule"] = {"primaryOutcomes": [{"measure": f"Outcome {i}"} for i in range(count)]}
-    return study
 
 
 @pytest.mark.parametrize("section", SECTIONS)

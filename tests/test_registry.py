@@ -9,6 +9,7 @@ from trials.registry import COVERED_PATHS, RecordError, parse_study, protocol_js
 from trials.registry.fields import value_at
 
 from .conftest import differences, import_paths, load_json, sample_paths
+from .factories import DELETE, change
 from .seed_page import SeedPage
 
 pytestmark = pytest.mark.django_db
@@ -161,21 +162,6 @@ def leaf_paths(data, prefix=""):
             yield from leaf_paths(value, prefix)
     else:
         yield prefix
-
-
-DELETE = object()
-
-
-def change(study, path, value):
-    """Set (or with DELETE, remove) protocolSection[path], path written "a.b[0].c"."""
-    keys = [int(k) if k.isdigit() else k for k in path.replace("[", ".").replace("]", "").split(".")]
-    data = study["protocolSection"]
-    for key in keys[:-1]:
-        data = data[key]
-    if value is DELETE:
-        del data[keys[-1]]
-    else:
-        data[keys[-1]] = value
 
 
 ARMS = "armsInterventionsModule"

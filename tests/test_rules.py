@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from trials.registry import RecordError, parse_study
 
-from .test_registry import DELETE, change
+from .factories import DELETE, change
 
 # (JSON path in protocolSection, value) changes to the seed record, the message expected, or None when accepted.
 RULES = {

@@ -1,6 +1,7 @@
 """RSS of a search's newest and last-updated trials: /trials/feed/?<the search's parameters>."""
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
@@ -10,7 +11,8 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from .models import Trial
-from .views.search import trial_filter
+from .search.criteria import Criteria
+from .views.search import search_for
 
 FEED_SIZE = 50
 NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -30,26 +32,37 @@ class XmlSafeRssFeed(Rss201rev2Feed):
         super().add_item(*args, **_xml_safe(kwargs))
 
 
+@dataclass(frozen=True)
+class FeedSearch:
+    """What one request's feed shows: its search, and the address's parameters for the link back to the page."""
+
+    criteria: Criteria
+    query_string: str
+
+
 class SearchFeed(Feed):
+    """One instance serves every request (and every thread): what a request asked for travels in its FeedSearch,
+    which get_object returns and Django hands to title, link, description and items; nothing is kept on self."""
+
     feed_type = XmlSafeRssFeed
     description_template = "trials/feed_item.html"
 
     def get_object(self, request):
-        self.query_string = request.GET.urlencode()
-        return trial_filter(request)
+        _filterset, criteria = search_for(request)
+        return FeedSearch(criteria=criteria, query_string=request.GET.urlencode())
 
-    def title(self, filterset):
-        words = filterset.cleaned("q")
+    def title(self, search):
+        words = search.criteria.words
         return _("Trials matching “%(words)s”") % {"words": words} if words else _("New and updated clinical trials")
 
-    def link(self, filterset):
-        return reverse("trials:list") + (f"?{self.query_string}" if self.query_string else "")
+    def link(self, search):
+        return reverse("trials:list") + (f"?{search.query_string}" if search.query_string else "")
 
-    def description(self, filterset):
+    def description(self, search):
         return _("The most recently posted or updated trials for this search, newest first.")
 
-    def items(self, filterset):
-        ids = list(filterset.filtered().order_by("-last_update", "-pk").values_list("pk", flat=True)[:FEED_SIZE])
+    def items(self, search):
+        ids = list(search.criteria.by_update().values_list("pk", flat=True)[:FEED_SIZE])
         trials = Trial.objects.for_list().in_bulk(ids)
         return [trials[pk] for pk in ids if pk in trials]
 

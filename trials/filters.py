@@ -7,26 +7,18 @@ filters still apply, so odd links give a useful page, never an error.
 
 import django_filters
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import choices, geo, nearby
+from . import choices, nearby
+from .forms import PlaceField, SearchForm, TextValuesField
 from .models import Collaboration, Condition, Intervention, Location, Sponsor, TrialCondition
 from .search.backends import backend
+from .search.criteria import DEFAULT_DISTANCE_KM
 from .search.query import parse
 
 MAX_QUERY_LENGTH = 500
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m", "%Y"]  # the page's date boxes send the first; links may use any
-SORTS = {  # sort parameter -> (label, SearchEntry ordering); relevance comes from the text backend
-    "relevance": (_("Best match"), None),
-    "updated": (_("Last updated"), ["-last_update", "-pk"]),
-    "start": (_("Start date, newest first"), ["-start_date", "-pk"]),
-    "enrollment": (_("Enrollment, largest first"), ["-enrollment", "-pk"]),
-    "title": (_("Title A–Z"), ["title", "pk"]),
-    "distance": (_("Nearest recruiting site"), None),  # needs a city in "near"
-}
-DEFAULT_DISTANCE_KM = 100
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 
@@ -45,86 +37,12 @@ def date_filter(field_name, lookup_expr, label):
     )
 
 
-class TextValuesInput(forms.TextInput):
-    """A text box whose parameter may repeat in the address (?country=France&country=Spain)."""
-
-    def value_from_datadict(self, data, files, name):
-        return [value for value in data.getlist(name) if value.strip()] if hasattr(data, "getlist") else []
-
-    def format_value(self, value):
-        return value[0] if isinstance(value, list) and value else None
-
-
-class TextValuesField(forms.Field):
-    widget = TextValuesInput
-    default_validators = []
-
-    def to_python(self, value):
-        values = [text.strip() for text in (value or [])]
-        for text in values:
-            ProhibitNullCharactersValidator()(text)
-            if len(text) > 300:
-                raise forms.ValidationError(_("Use at most 300 characters."), code="max_length")
-        return values
-
-
 class TextValuesFilter(django_filters.Filter):
     field_class = TextValuesField
 
 
-class PlaceField(forms.CharField):
-    """A city ("Lyon", "Lyon, France", "Paris, Texas") or a country, placed offline: a geo.Place or None."""
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        place = geo.find_place(text[:300])
-        if place is None:
-            raise forms.ValidationError(
-                _("We could not find this place. Try a city, a city and its country (Lyon, France), or a country."),
-                code="unknown_place",
-            )
-        return place
-
-
 class PlaceFilter(django_filters.Filter):
     field_class = PlaceField
-
-
-class NearForm(forms.Form):
-    """A record's sites sorted by distance from a city."""
-
-    near = PlaceField(
-        required=False,
-        label=_("Sort sites by distance from"),
-        help_text=_("A city, or a city and its country."),
-    )
-
-    def clean_near(self):
-        place = self.cleaned_data["near"]
-        if place is not None and place.is_country:
-            raise forms.ValidationError(
-                _("Enter a city in %(country)s to sort its sites by distance."), params={"country": place.country}
-            )
-        return place
-
-
-class SearchForm(forms.Form):
-    sort = forms.ChoiceField(
-        label=_("Sort"),
-        choices=[(key, label) for key, (label, _ordering) in SORTS.items()],
-        required=False,
-        help_text=_("Best match needs words to search for."),
-    )
-    distance = forms.TypedChoiceField(
-        choices=[(km, _("%(km)s km") % {"km": km}) for km in geo.DISTANCES_KM],
-        coerce=int,
-        required=False,
-        empty_value=DEFAULT_DISTANCE_KM,
-        initial=DEFAULT_DISTANCE_KM,
-        label=_("Within"),
-    )
 
 
 class TrialFilter(django_filters.FilterSet):
@@ -186,16 +104,17 @@ class TrialFilter(django_filters.FilterSet):
     class Meta:
         form = SearchForm
 
-    # Text and filters
-
-    def cleaned(self, name):
-        """The valid value of a parameter, or None (not given, or refused with a message on the form)."""
+    def valid_values(self):
+        """The form's valid values (a refused value is left out, with its message on the form)."""
         self.is_valid()
-        return getattr(self.form, "cleaned_data", {}).get(name)
+        return getattr(self.form, "cleaned_data", {})
 
-    def text_query(self):
-        """The parsed search words (empty when there are none or q was refused)."""
-        return parse(self.cleaned("q") or "")
+    def in_use(self):
+        """Each filter given a valid value -> that value, in the form's order."""
+        cleaned = self.valid_values()
+        return {name: value for name, value in cleaned.items() if name in self.filters and value not in (None, "", [])}
+
+    # Filters
 
     def filter_text(self, entries, name, value):
         query = parse(value)
@@ -234,55 +153,20 @@ class TrialFilter(django_filters.FilterSet):
             matching |= Q(country__iexact=text)
         return entries.filter(trial_id__in=Location.objects.filter(matching).values("trial_id"))
 
-    def place(self):
-        """Where the person searches near (a geo.Place), or None."""
-        return self.cleaned("near")
-
-    def distance(self):
-        return self.cleaned("distance") or DEFAULT_DISTANCE_KM
-
     def filter_near(self, entries, name, value):
-        return entries.filter(trial_id__in=nearby.trial_ids_near(value, self.distance()))
+        distance = self.valid_values().get("distance") or DEFAULT_DISTANCE_KM  # the radius, a field of the form
+        return entries.filter(trial_id__in=nearby.trial_ids_near(value, distance))
 
-    # Filtering and ordering
+    # All of them
 
     def filtered(self, without=None):
         """The entries every valid filter allows, leaving out the filter named `without` (for its facet)."""
-        self.is_valid()
         entries = self.queryset.all()
-        for name, value in getattr(self.form, "cleaned_data", {}).items():
+        for name, value in self.valid_values().items():
             if name in self.filters and name != without:
                 entries = self.filters[name].filter(entries, value)
         return entries
 
     def filter_queryset(self, queryset):
-        return self.order(self.filtered())
-
-    def sort(self):
-        """The sort in effect: as asked, else nearest site near a city, best match with words, else last updated."""
-        asked = self.cleaned("sort")
-        if asked in ("relevance", "distance", "", None):
-            place = self.place()
-            if place is not None and not place.is_country:
-                return "distance"
-            return "relevance" if self.text_query() else "updated"
-        return asked
-
-    def order(self, entries):
-        sort = self.sort()
-        if sort == "relevance":
-            return backend().by_relevance(entries, self.text_query())
-        if sort == "distance":
-            nearest = nearby.nearest_distance(self.place(), self.distance())
-            return entries.annotate(distance=nearest).order_by("distance", "pk")
-        return entries.order_by(*SORTS[sort][1])
-
-    def is_active(self, name):
-        return self.cleaned(name) not in (None, "", [])
-
-    def facet_key(self):
-        """What the matches (and so the facet counts) depend on: each active filter's value, for the cache."""
-        return [(name, repr(self.cleaned(name))) for name in self.active_parameters()], self.distance()
-
-    def active_parameters(self):
-        return [name for name in self.filters if self.is_active(name)]
+        """`qs`: the matches, in no order (a search orders them: trials/search/criteria.py)."""
+        return self.filtered()

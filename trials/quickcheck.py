@@ -1,51 +1,18 @@
 """The eligibility quick check: a person's age, sex and health against a trial's basic rules, in plain words.
 
-Nothing is stored: the answers come from the GET form and go back in the page. Only the rules the record
-states as fields are checked; the criteria themselves are for the person and their doctor (the checklist).
+Nothing is stored: the answers come from the GET form (trials/forms.py: QuickCheckForm) and go back in the
+page. Only the rules the record states as fields are checked; the criteria themselves are for the person and
+their doctor (the checklist).
 """
 
 from dataclasses import dataclass
 
-from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .choices import Sex
 from .eligibility import age_words
 
 MAX_AGE = 130
-
-
-class QuickCheckForm(forms.Form):
-    """The person's answers. Same parameter names and values as the search's filters, so a link carries them."""
-
-    age = forms.IntegerField(
-        label=gettext_lazy("Your age in years"),
-        min_value=0,
-        max_value=MAX_AGE,
-        error_messages={"required": gettext_lazy("Enter your age in years, for example 45.")},
-    )
-    sex = forms.ChoiceField(
-        label=gettext_lazy("Your sex (optional)"),
-        required=False,
-        choices=[("", gettext_lazy("Prefer not to say")), (Sex.FEMALE, Sex.FEMALE.label), (Sex.MALE, Sex.MALE.label)],
-    )
-    healthy_volunteers = forms.ChoiceField(
-        label=gettext_lazy("Your health (optional)"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("Prefer not to say")),
-            ("true", gettext_lazy("I am a healthy volunteer")),
-            ("false", gettext_lazy("I have the condition studied")),
-        ],
-    )
-
-    FIELDS = ("age", "sex", "healthy_volunteers")
-
-    @classmethod
-    def from_query(cls, query):
-        """Bound when the address carries any answer (the person pressed Check), else unbound."""
-        return cls(query) if any(query.get(name) for name in cls.FIELDS) else cls()
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,15 @@
 from django.urls import path
 
 from .feeds import SearchFeed
-from .views import directory, pages, records, search
+from .views import directory, exports, pages, records, search
 
 app_name = "trials"
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("trials/", search.trial_list, name="list"),
-    path("trials/export.csv", search.export_csv, name="export_csv"),
-    path("trials/export.json", search.export_json, name="export_json"),
+    path("trials/export.csv", exports.export_csv, name="export_csv"),
+    path("trials/export.json", exports.export_json, name="export_json"),
     path("trials/feed/", SearchFeed(), name="feed"),
     path("trials/<str:nct_id>.json", records.trial_json, name="json"),
     path("trials/<str:nct_id>/", records.trial_section, {"section": "overview"}, name="detail"),

@@ -9,56 +9,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import MOBILE, SEED_NCT, horizontal_overflow
+from .pages import PAGES
 
 pytestmark = pytest.mark.browser
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
     "resultTypes": ["violations"],
-}
-SEED_SECTIONS = ["", "design/", "groups/", "eligibility/", "contacts/", "history/", "full/"]
-
-
-def seed_trial():
-    from trials.models import Trial
-
-    return Trial.objects.get(nct_id=SEED_NCT)
-
-
-def sponsor_path():
-    return seed_trial().lead_sponsor.get_absolute_url()
-
-
-def investigator_path():
-    official = seed_trial().officials.select_related("investigator").first()
-    assert official is not None, f"{SEED_NCT} lists no investigator"
-    return official.investigator.get_absolute_url()
-
-
-def condition_path():
-    condition = seed_trial().ordered_conditions[0]
-    return condition.get_absolute_url()
-
-
-PAGES = {
-    "home": "/",
-    "search-results": "/trials/?q=herniation",
-    "search-no-results": "/trials/?q=zzzzqqqq",
-    **{f"record-{section.rstrip('/') or 'overview'}": f"/trials/{SEED_NCT}/{section}" for section in SEED_SECTIONS},
-    "sponsor": sponsor_path,
-    "investigator": investigator_path,
-    "condition": condition_path,
-    "conditions": "/conditions/",
-    "sponsors": "/sponsors/",
-    "search-near": "/trials/?near=Beijing&distance=500",
-    "search-bad-input": "/trials/?near=Qqqqville&age=abc",
-    "record-eligibility-checked": f"/trials/{SEED_NCT}/eligibility/?age=72&sex=FEMALE&healthy_volunteers=true",
-    "record-eligibility-bad-input": f"/trials/{SEED_NCT}/eligibility/?age=abc",
-    "checklist": f"/trials/{SEED_NCT}/eligibility/checklist/?age=40",
-    "record-contacts-near": "/trials/NCT06388018/contacts/?near=Boston",
-    "glossary": "/glossary/",
-    "home-chinese": "/?lang=zh-hans",
-    "not-found": "/trials/NCT00000000/",
 }
 
 

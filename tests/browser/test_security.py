@@ -5,7 +5,7 @@ import secrets
 import pytest
 
 from .conftest import SEED_NCT
-from .test_accessibility import PAGES
+from .pages import PAGES
 
 RECORD_VIOLATIONS = """() => {
   window.cspViolations = [];

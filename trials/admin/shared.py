@@ -37,8 +37,8 @@ class MergeMixin:
         duplicates = [row for row in rows if row.pk != kept.pk]
         moved = type(self).merge(kept, duplicates, request.user)
         message = ngettext(
-            "Merged %(merged)s into “%(kept)s”; %(moved)s trial(s) updated.",
-            "Merged %(merged)s into “%(kept)s”; %(moved)s trial(s) updated.",
+            "Merged %(merged)s into “%(kept)s”; %(moved)s trial updated.",
+            "Merged %(merged)s into “%(kept)s”; %(moved)s trials updated.",
             moved,
         )
         self.message_user(request, message % {"merged": len(duplicates), "kept": kept, "moved": moved})

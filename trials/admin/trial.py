@@ -22,7 +22,7 @@ from trials import history, models, workflow
 from trials.changes import trials_changed, trials_deleted
 from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
-from trials.search.exports import csv_response, json_response
+from trials.views.exports import csv_download, json_download
 
 from .inlines import (
     CONTACTS,
@@ -48,12 +48,12 @@ from .inlines import (
     is_locked,
 )
 
-# What the workflow actions did, for the message after them ("trial(s)" whatever the count, in English).
+# What the workflow actions did, for the message after them (singular or plural by the count).
 SUBMITTED_MESSAGE = ngettext_lazy(
-    "%(count)s trial(s) submitted for review.", "%(count)s trial(s) submitted for review.", "count"
+    "%(count)s trial submitted for review.", "%(count)s trials submitted for review.", "count"
 )
-PUBLISHED_MESSAGE = ngettext_lazy("%(count)s trial(s) published.", "%(count)s trial(s) published.", "count")
-UNPUBLISHED_MESSAGE = ngettext_lazy("%(count)s trial(s) unpublished.", "%(count)s trial(s) unpublished.", "count")
+PUBLISHED_MESSAGE = ngettext_lazy("%(count)s trial published.", "%(count)s trials published.", "count")
+UNPUBLISHED_MESSAGE = ngettext_lazy("%(count)s trial unpublished.", "%(count)s trials unpublished.", "count")
 
 
 def dated(name, with_type=True):
@@ -330,9 +330,9 @@ class TrialAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Export selected as API v2 JSON"), permissions=["view"])
     def export_json(self, request, queryset):
         ids = list(queryset.order_by("nct_id").values_list("pk", flat=True))
-        return json_response(ids, len(ids), False, filename="selected-trials.json")
+        return json_download(ids, len(ids), False, filename="selected-trials.json")
 
     @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         ids = list(queryset.order_by("nct_id").values_list("pk", flat=True))
-        return csv_response(ids, request.build_absolute_uri, filename="selected-trials.csv")
+        return csv_download(ids, request.build_absolute_uri, filename="selected-trials.csv")

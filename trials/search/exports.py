@@ -1,5 +1,6 @@
 """The current search's matches as CSV rows and API v2 studies, read a chunk at a time for streaming.
 
+Generators of rows and pieces of text only: the views wrap them in downloads (trials/views/exports.py).
 Exports are data, not pages: their words (CSV header, choice labels, notes) are English whatever
 the reader's language, so a file reads the same from every page.
 """
@@ -7,10 +8,8 @@ the reader's language, so a file reads the same from every page.
 import csv
 import json
 
-from django.http import StreamingHttpResponse
 from django.utils import translation
 
-from trials.filters import SORTS
 from trials.models import Trial
 from trials.registry import study_json
 
@@ -40,14 +39,14 @@ CSV_HEADER = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def matching_ids(filterset):
-    """(ids of the first EXPORT_LIMIT matches in the search's order, whether more matched).
+def matching_ids(criteria):
+    """(ids of the first EXPORT_LIMIT matches of a search in its order, whether more matched).
 
     Where best-match order is bounded (PostgreSQL, see backends), exports list by last update, so they hold every match.
     """
-    entries = filterset.qs
-    if filterset.sort() == "relevance" and backend().rank_limit:
-        entries = filterset.filtered().order_by(*SORTS["updated"][1])
+    entries = criteria.ordered()
+    if criteria.sort == "relevance" and backend().rank_limit:
+        entries = criteria.by_update()
     ids = list(entries.values_list("pk", flat=True)[: EXPORT_LIMIT + 1])
     return ids[:EXPORT_LIMIT], len(ids) > EXPORT_LIMIT
 
@@ -122,17 +121,7 @@ class Echo:
         return value
 
 
-def csv_response(ids, absolute_url, filename="trials.csv"):
-    """These trials as a streamed CSV download (also the admin's "export selected")."""
+def csv_lines(ids, absolute_url):
+    """csv_rows as lines of CSV text (each ends with CRLF), for streaming."""
     writer = csv.writer(Echo())
-    rows = (writer.writerow(row) for row in csv_rows(ids, absolute_url))
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def json_response(ids, total, capped, filename="trials.json"):
-    """These trials as a streamed API v2 page download (also the admin's "export selected")."""
-    response = StreamingHttpResponse(json_chunks(ids, total, capped), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return (writer.writerow(row) for row in csv_rows(ids, absolute_url))

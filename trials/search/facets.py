@@ -49,19 +49,19 @@ class Facets:
         ]
 
 
-def facet_counts(filterset):
-    """Facets of the search described by a bound TrialFilter."""
+def facet_counts(criteria):
+    """Facets of a search (a Criteria)."""
     facets = Facets(counts={name: Counter() for name in FACETS})
-    rows = filterset.filtered().order_by().values_list(*FACETS).annotate(n=Count("pk"))
+    rows = criteria.filtered().order_by().values_list(*FACETS).annotate(n=Count("pk"))
     for *values, n in rows:
         facets.total += n
         for name, value in zip(FACETS, values, strict=True):
             facets.counts[name][value] += n
     for name in FACETS:
-        if filterset.is_active(name):
-            rows = filterset.filtered(without=name).order_by().values_list(name).annotate(n=Count("pk"))
+        if name in criteria.active:
+            rows = criteria.filtered(without=name).order_by().values_list(name).annotate(n=Count("pk"))
             facets.counts[name] = Counter(dict(rows))
-    trial_ids = filterset.filtered(without="condition").order_by().values("pk")
+    trial_ids = criteria.filtered(without="condition").order_by().values("pk")
     facets.conditions = list(
         TrialCondition.objects.filter(trial_id__in=trial_ids)
         .values_list("condition__slug", "condition__name")

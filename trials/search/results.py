@@ -44,37 +44,37 @@ class Results:
         return self.total > self.listed
 
 
-def search(filterset, page_number):
-    """Run the search a bound TrialFilter describes and return page `page_number` (forgiving: 1 or the last)."""
-    facets = cached("facets", lambda: facet_counts(filterset), filterset.facet_key())
+def search(criteria):
+    """Run a search (a Criteria) and return its page (forgiving: 1 or the last for a page number that is not one)."""
+    facets = cached("facets", lambda: facet_counts(criteria), criteria.facet_key)
     listed = min(facets.total, MAX_RESULTS)
-    if filterset.sort() == "relevance" and backend().rank_limit:
+    if criteria.sort == "relevance" and backend().rank_limit:
         listed = min(listed, backend().rank_limit)
-    ids_in_order = filterset.qs.values_list("pk", flat=True)
-    page = CountedPaginator(ids_in_order, PAGE_SIZE, listed).get_page(page_number)
+    ids_in_order = criteria.ordered().values_list("pk", flat=True)
+    page = CountedPaginator(ids_in_order, PAGE_SIZE, listed).get_page(criteria.page)
     ids = list(page.object_list)
     trials = Trial.objects.for_list().in_bulk(ids)
     page.object_list = [trials[pk] for pk in ids if pk in trials]
-    query = filterset.text_query()
+    query = criteria.query
     _add_countries_and_snippets(page.object_list, query)
-    if place := filterset.place():
-        nearest = nearby.nearest_sites(ids, place, filterset.distance())
+    if place := criteria.place:
+        nearest = nearby.nearest_sites(ids, place, criteria.distance)
         for trial in page.object_list:
             trial.nearest_site = nearest.get(trial.pk)
     results = Results(total=facets.total, page=page, facets=facets, listed=listed)
     if not facets.total:
-        results.respelt = respelt(filterset.cleaned("q"), query.words()) if query else ""
-        results.loosen = loosen(filterset)
+        results.respelt = respelt(criteria.words, query.words()) if query else ""
+        results.loosen = loosen(criteria)
     return results
 
 
-def loosen(filterset):
+def loosen(criteria):
     """For each parameter in use, how many trials match without it (those that would give some)."""
     options = []
-    for name in filterset.active_parameters():
-        count = filterset.filtered(without=name).count()
+    for name in criteria.active:
+        count = criteria.filtered(without=name).count()
         if count:
-            options.append((name, str(filterset.form[name].label), count))
+            options.append((name, str(criteria.labels[name]), count))
     return options
 
 

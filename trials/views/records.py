@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trials import history, nearby, quickcheck
-from trials.filters import NearForm
+from trials.forms import NearForm, QuickCheckForm
 from trials.identifiers import canonical_nct_id
 from trials.models import Trial
 from trials.registry import study_json
@@ -16,7 +16,7 @@ from trials.registry import study_json
 from . import conditional
 
 TABS = [
-    # (section, its address below the overview's, as DESIGN.md fixes them: one reverse() for all, label)
+    # (section, its address below the overview's, as docs/contract.md fixes them: one reverse() for all, label)
     ("overview", "", gettext_lazy("Overview")),
     ("design", "design/", gettext_lazy("Design")),
     ("groups", "groups/", gettext_lazy("Groups")),
@@ -94,7 +94,7 @@ def version_history(request, trial):
 
 def quick_check(request, trial):
     """The person's answers (GET, nothing stored) checked against the trial's age, sex and volunteer rules."""
-    form = quickcheck.QuickCheckForm.from_query(request.GET)
+    form = QuickCheckForm.from_query(request.GET)
     if not form.is_valid():
         return {"quickcheck": form}
     answers = quickcheck.check(trial, **form.cleaned_data)

@@ -1,11 +1,11 @@
-"""The search page, and the current search's matches as CSV, API v2 JSON and RSS."""
+"""The search page, and the search an address describes (also read by the exports and the RSS feed)."""
 
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from trials.filters import TrialFilter
 from trials.models import SearchEntry, Trial
-from trials.search.exports import csv_response, json_response, matching_ids
+from trials.search.criteria import DEFAULT_DISTANCE_KM, Criteria
 from trials.search.query import nct_id_in
 from trials.search.results import search
 
@@ -30,21 +30,36 @@ MORE_FILTERS = [
 ]
 
 
-def trial_filter(request):
-    return TrialFilter(request.GET, queryset=SearchEntry.objects.all())
+def search_for(request):
+    """The address's search: (its filters, whose form the page shows; the Criteria they describe)."""
+    filterset = TrialFilter(request.GET, queryset=SearchEntry.objects.all())
+    values = filterset.valid_values()
+    active = filterset.in_use()
+    criteria = Criteria(
+        filtered=filterset.filtered,
+        active=active,
+        labels={name: filterset.form[name].label for name in active},
+        words=values.get("q") or "",
+        asked_sort=values.get("sort") or "",
+        place=values.get("near"),
+        distance=values.get("distance") or DEFAULT_DISTANCE_KM,
+        page=request.GET.get("page"),
+    )
+    return filterset, criteria
 
 
 def trial_list(request):
     nct_id = nct_id_in(request.GET.get("q", ""))
     if nct_id and Trial.objects.published().filter(nct_id=nct_id).exists():
         return redirect("trials:detail", nct_id)
-    filterset = trial_filter(request)
-    results = search(filterset, request.GET.get("page"))
+    filterset, criteria = search_for(request)
+    results = search(criteria)
     facets = [
         (name, title, results.facets.choices(name, request.GET.getlist(name))) for name, title in FACET_TITLES.items()
     ]
     context = {
         "filter": filterset,
+        "search": criteria,
         "results": results,
         "page": results.page,
         "facets": facets,
@@ -54,18 +69,3 @@ def trial_list(request):
         "facet_values": [(name, value) for name in FACET_TITLES for value in filterset.data.getlist(name)],
     }
     return render(request, "trials/trial_list.html", context)
-
-
-def export_csv(request):
-    ids, capped = matching_ids(trial_filter(request))
-    response = csv_response(ids, request.build_absolute_uri)
-    if capped:
-        # Part of the export, as the JSON export's note: English whatever the page language (headers are latin-1).
-        response["X-Export-Note"] = f"Only the first {len(ids)} matches are included"
-    return response
-
-
-def export_json(request):
-    filterset = trial_filter(request)
-    ids, capped = matching_ids(filterset)
-    return json_response(ids, filterset.qs.count() if capped else len(ids), capped)

@@ -1,0 +1,179 @@
+"""Helpers shared by several test modules (test modules import from here, never from each other): made-up
+records and edits, each built on the seed record (none is real registry data); facts of the sample records
+read from their JSON, so a search's expected matches are not asked of the database; reading a search's results.
+"""
+
+import copy
+import csv
+import io
+from collections import Counter
+from datetime import date
+
+from django.forms import CheckboxInput, NullBooleanSelect
+
+from .conftest import SEED_PATH, load_json, sample_paths
+
+# Where the gazetteer (trials/geo.py) places these two cities.
+BEIJING = (39.9075, 116.39723)
+TIANJIN = (39.14222, 117.17667)
+
+DELETE = object()  # change(): remove the field instead of setting it
+
+
+def change(study, path, value):
+    """Set (or with DELETE, remove) protocolSection[path], path written "a.b[0].c"."""
+    keys = [int(k) if k.isdigit() else k for k in path.replace("[", ".").replace("]", "").split(".")]
+    data = study["protocolSection"]
+    for key in keys[:-1]:
+        data = data[key]
+    if value is DELETE:
+        del data[keys[-1]]
+    else:
+        data[keys[-1]] = value
+
+
+def sited_study(study, nct_id, *sites, status="RECRUITING"):
+    """The seed study under another NCT ID, recruiting at the given (facility, city, country[, site status])."""
+    study["protocolSection"]["identificationModule"]["nctId"] = nct_id
+    study["protocolSection"]["statusModule"]["overallStatus"] = status
+    study["protocolSection"]["contactsLocationsModule"]["locations"] = [
+        {"facility": site[0], "city": site[1], "country": site[2], **({"status": site[3]} if len(site) > 3 else {})}
+        for site in sites
+    ]
+    return study
+
+
+def many_of_each(count):
+    """The seed with `count` groups, interventions, criteria, officials and sites."""
+    study = load_json(SEED_PATH)
+    protocol = study["protocolSection"]
+    protocol["armsInterventionsModule"] = {
+        "armGroups": [{"label": f"Group {i}", "type": "EXPERIMENTAL"} for i in range(count)],
+        "interventions": [
+            {"type": "DRUG", "name": f"Drug {i}", "armGroupLabels": [f"Group {i}", f"Group {(i + 1) % count}"]}
+            for i in range(count)
+        ],
+    }
+    protocol["eligibilityModule"]["eligibilityCriteria"] = "Inclusion Criteria:\n\n" + "\n".join(
+        f"* item {i}\n  * sub-item {i}" for i in range(count)
+    )
+    protocol["contactsLocationsModule"]["overallOfficials"] = [
+        {"name": f"Investigator {i}", "affiliation": "A hospital", "role": "PRINCIPAL_INVESTIGATOR"}
+        for i in range(count)
+    ]
+    protocol["contactsLocationsModule"]["locations"] = [
+        {"facility": f"Site {i}", "city": "Beijing", "country": "China", "contacts": [{"name": f"Nurse {i}"}]}
+        for i in range(count)
+    ]
+    protocol["conditionsModule"]["keywords"] = [f"keyword {i}" for i in range(count)]
+    protocol["outcomesModule"] = {"primaryOutcomes": [{"measure": f"Outcome {i}"} for i in range(count)]}
+    return study
+
+
+def quokka_study(seed_study, nct_id, title, summary="", criteria="Inclusion Criteria:\n\n* Adults"):
+    """The seed under another NCT ID with this title, summary and criteria, and a condition no sample has."""
+    study = copy.deepcopy(seed_study)
+    protocol = study["protocolSection"]
+    protocol["identificationModule"].update(nctId=nct_id, briefTitle=title, officialTitle=title)
+    protocol["identificationModule"].pop("acronym", None)
+    protocol["descriptionModule"] = {"briefSummary": summary or "A study."}
+    protocol["eligibilityModule"]["eligibilityCriteria"] = criteria
+    protocol["conditionsModule"] = {"conditions": ["Quokka test condition"]}
+    return study
+
+
+# Facts of the sample records, read from their JSON
+
+RECORDS = {path.stem: load_json(path)["protocolSection"] for path in sample_paths()}
+AGE_UNITS = {"year": 1, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25, "hour": 1 / 8766, "minute": 1 / 525960}
+
+
+def module(record, name):
+    return record.get(name, {})
+
+
+def age_years(text):
+    if not text:
+        return None
+    number, unit = text.split()
+    return float(number) * AGE_UNITS[unit.lower().rstrip("s")]
+
+
+def padded(text):
+    return date.fromisoformat((text + "-01-01")[:10] if len(text) == 4 else (text + "-01")[:10])
+
+
+def record_date(record, struct):
+    value = module(record, "statusModule").get(struct, {}).get("date")
+    return padded(value) if value else None
+
+
+def sponsors_of(record):
+    sponsors = module(record, "sponsorCollaboratorsModule")
+    return {sponsors["leadSponsor"]["name"].lower()} | {c["name"].lower() for c in sponsors.get("collaborators", [])}
+
+
+def may_join(record, age):
+    eligibility = module(record, "eligibilityModule")
+    low, high = age_years(eligibility.get("minimumAge")), age_years(eligibility.get("maximumAge"))
+    return (low is None or low <= age) and (high is None or high >= age)
+
+
+MOST_COMMON_CONDITION = Counter(
+    c for r in RECORDS.values() for c in module(r, "conditionsModule").get("conditions", [])
+).most_common(1)[0][0]
+MOST_COMMON_SPONSOR = Counter(
+    r["sponsorCollaboratorsModule"]["leadSponsor"]["name"] for r in RECORDS.values()
+).most_common(1)[0][0]
+
+
+# A search's results
+
+
+def found(response):
+    """NCT IDs on a result page, in order."""
+    return [trial.nct_id for trial in response.context["page"]]
+
+
+def exported(client, params):
+    """NCT IDs of every match, from the CSV export."""
+    response = client.get("/trials/export.csv", params)
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return [row[0] for row in rows[1:]]
+
+
+def form_data(response):
+    """The POST data the change form would send back unchanged: the trial's fields and every inline's rows."""
+    data = {}
+
+    def add(form):
+        for name in form.fields:
+            value, widget = form[name].value(), form.fields[name].widget
+            key = form.add_prefix(name)
+            if isinstance(widget, CheckboxInput):
+                if value:
+                    data[key] = "on"
+            elif isinstance(widget, NullBooleanSelect):
+                data[key] = {True: "true", False: "false"}.get(value, "unknown")
+            elif isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            elif value is not None:
+                data[key] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            data[formset.management_form.add_prefix(name)] = formset.management_form[name].value()
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+def post_change(client, trial, **changes):
+    """Save the trial's admin change form as it stands, with `changes` to its fields."""
+    url = f"/admin/trials/trial/{trial.pk}/change/"
+    data = form_data(client.get(url))
+    data.update(changes)
+    return client.post(url, data)

@@ -1,0 +1,120 @@
+"""The public pages' forms and form fields: the search page's form, a record's "sites near" box and the
+eligibility quick check. All are GET forms: nothing is stored.
+"""
+
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy as _
+
+from . import geo
+from .choices import Sex
+from .quickcheck import MAX_AGE
+from .search.criteria import DEFAULT_DISTANCE_KM, SORTS
+
+
+class TextValuesInput(forms.TextInput):
+    """A text box whose parameter may repeat in the address (?country=France&country=Spain)."""
+
+    def value_from_datadict(self, data, files, name):
+        return [value for value in data.getlist(name) if value.strip()] if hasattr(data, "getlist") else []
+
+    def format_value(self, value):
+        return value[0] if isinstance(value, list) and value else None
+
+
+class TextValuesField(forms.Field):
+    widget = TextValuesInput
+    default_validators = []
+
+    def to_python(self, value):
+        values = [text.strip() for text in (value or [])]
+        for text in values:
+            ProhibitNullCharactersValidator()(text)
+            if len(text) > 300:
+                raise forms.ValidationError(_("Use at most 300 characters."), code="max_length")
+        return values
+
+
+class PlaceField(forms.CharField):
+    """A city ("Lyon", "Lyon, France", "Paris, Texas") or a country, placed offline: a geo.Place or None."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        place = geo.find_place(text[:300])
+        if place is None:
+            raise forms.ValidationError(
+                _("We could not find this place. Try a city, a city and its country (Lyon, France), or a country."),
+                code="unknown_place",
+            )
+        return place
+
+
+class SearchForm(forms.Form):
+    """The search page's form: the filters' fields (trials/filters.py adds them) after the sort and the distance."""
+
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        choices=[(key, label) for key, (label, _ordering) in SORTS.items()],
+        required=False,
+        help_text=_("Best match needs words to search for."),
+    )
+    distance = forms.TypedChoiceField(
+        choices=[(km, _("%(km)s km") % {"km": km}) for km in geo.DISTANCES_KM],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_DISTANCE_KM,
+        initial=DEFAULT_DISTANCE_KM,
+        label=_("Within"),
+    )
+
+
+class NearForm(forms.Form):
+    """A record's sites sorted by distance from a city."""
+
+    near = PlaceField(
+        required=False,
+        label=_("Sort sites by distance from"),
+        help_text=_("A city, or a city and its country."),
+    )
+
+    def clean_near(self):
+        place = self.cleaned_data["near"]
+        if place is not None and place.is_country:
+            raise forms.ValidationError(
+                _("Enter a city in %(country)s to sort its sites by distance."), params={"country": place.country}
+            )
+        return place
+
+
+class QuickCheckForm(forms.Form):
+    """The person's answers. Same parameter names and values as the search's filters, so a link carries them."""
+
+    age = forms.IntegerField(
+        label=_("Your age in years"),
+        min_value=0,
+        max_value=MAX_AGE,
+        error_messages={"required": _("Enter your age in years, for example 45.")},
+    )
+    sex = forms.ChoiceField(
+        label=_("Your sex (optional)"),
+        required=False,
+        choices=[("", _("Prefer not to say")), (Sex.FEMALE, Sex.FEMALE.label), (Sex.MALE, Sex.MALE.label)],
+    )
+    healthy_volunteers = forms.ChoiceField(
+        label=_("Your health (optional)"),
+        required=False,
+        choices=[
+            ("", _("Prefer not to say")),
+            ("true", _("I am a healthy volunteer")),
+            ("false", _("I have the condition studied")),
+        ],
+    )
+
+    FIELDS = ("age", "sex", "healthy_volunteers")
+
+    @classmethod
+    def from_query(cls, query):
+        """Bound when the address carries any answer (the person pressed Check), else unbound."""
+        return cls(query) if any(query.get(name) for name in cls.FIELDS) else cls()
