@@ -1,6 +1,6 @@
 """Reading API v2 study JSON from files, and importing it study by study.
 
-Accepted inputs (DESIGN.md): a study file, an API page {"studies": [...]}, a
+Accepted inputs (docs/contract.md): a study file, an API page {"studies": [...]}, a
 JSON list of studies, .ndjson/.jsonl (one study a line), a .zip of any of
 these (the registry's bulk download), and directories of them (recursive).
 Each study is checked on its own and written in batches (see Importer): a bad
