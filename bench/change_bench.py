@@ -15,15 +15,15 @@ import argparse
 import json
 import os
 import platform
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from child import database_name, run_child, setup_django
 from report import write_section
-from search_bench import generate, run_child
+from search_bench import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,13 +40,7 @@ def timed(action, repeat, before=None):
 
 
 def measure(n, repeat):
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection
 
@@ -84,11 +78,7 @@ def measure(n, repeat):
         "every related list rebuilt (an import's finish)": full_refresh,
         "(trials of that sponsor)": len(sponsor_trials),
     }
-    version = (
-        f"SQLite {connection.Database.sqlite_version}"
-        if connection.vendor == "sqlite"
-        else f"PostgreSQL {connection.cursor().connection.info.server_version}"
-    )
+    version = database_name()
     return {"database": version, "n": n, "results": results}
 
 

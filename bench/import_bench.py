@@ -12,14 +12,13 @@ import argparse
 import json
 import os
 import platform
-import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from child import run_child, setup_django
 from report import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,12 +27,7 @@ SAMPLE = ROOT / "data" / "sample"
 
 def measure(rounds):
     """In the child: time fresh imports of the sample, then one re-import where every study is unchanged."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # production settings: DEBUG off
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection
 
@@ -68,11 +62,6 @@ def measure(rounds):
         "fresh_best": max(fresh),
         "unchanged": unchanged,
     }
-
-
-def run_child(command, env):
-    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True, cwd=ROOT).stdout
-    return json.loads(output.strip().splitlines()[-1])
 
 
 def main():

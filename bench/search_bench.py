@@ -17,15 +17,14 @@ import os
 import platform
 import random
 import re
-import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
+from child import database_name, run_child, setup_django
 from report import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,13 +122,7 @@ def generate(n):
 
 
 def measure(n, repeat):
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # production settings: DEBUG off
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -162,20 +155,8 @@ def measure(n, repeat):
             "p50": statistics.median(timings),
             "p95": timings[max(0, round(0.95 * len(timings)) - 1)],
         }
-    version = (
-        f"SQLite {connection.Database.sqlite_version}"
-        if connection.vendor == "sqlite"
-        else f"PostgreSQL {connection.cursor().connection.info.server_version}"
-    )
+    version = database_name()
     return {"database": version, "n": n, "generated_s": generated, "results": results}
-
-
-def run_child(command, env):
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
-    if completed.returncode:
-        sys.stderr.write(completed.stderr[-3000:])
-        raise SystemExit(f"benchmark child failed: {' '.join(command)}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def main():

@@ -21,7 +21,8 @@ DELETE = object()  # change(): remove the field instead of setting it
 
 
 def change(study, path, value):
-    """Set (or with DELETE, remove) protocolSection[path], path written "a.b[0].c"."""
+    """Set protocolSection[path] (path written "a.b[0].c") to value, or to value(old value) when it is a function;
+    DELETE removes it. Returns the study."""
     keys = [int(k) if k.isdigit() else k for k in path.replace("[", ".").replace("]", "").split(".")]
     data = study["protocolSection"]
     for key in keys[:-1]:
@@ -29,7 +30,8 @@ def change(study, path, value):
     if value is DELETE:
         del data[keys[-1]]
     else:
-        data[keys[-1]] = value
+        data[keys[-1]] = value(data[keys[-1]]) if callable(value) else value
+    return study
 
 
 def sited_study(study, nct_id, *sites, status="RECRUITING"):

@@ -10,7 +10,8 @@ from trials.importer import Importer, Item
 from trials.models import Condition, InterventionArm, Trial
 from trials.registry import study_json
 
-from .conftest import MISSING, SAMPLE_DIR, differences, load_json
+from .conftest import SAMPLE_DIR, differences, load_json
+from .factories import DELETE, change
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +27,8 @@ def bundled(nct_id):
 
 
 def changed(nct_id, path, value):
-    """The bundled record with protocolSection[path] ("a.b[0].c") set to value: a function of the old
-    value, or MISSING to remove it."""
-    record = bundled(nct_id)
-    keys = [int(k) if k.isdigit() else k for k in path.replace("[", ".").replace("]", "").split(".")]
-    data = record["protocolSection"]
-    for key in keys[:-1]:
-        data = data[key]
-    if value is MISSING:
-        del data[keys[-1]]
-    else:
-        data[keys[-1]] = value(data[keys[-1]]) if callable(value) else value
-    return record
+    """The bundled record with protocolSection[path] changed (factories.change)."""
+    return change(bundled(nct_id), path, value)
 
 
 def imported(record):
@@ -88,8 +79,8 @@ def repeat_first(items):
         pytest.param(SEED, "conditionsModule.keywords", [], id="empty list of rows"),
         pytest.param(SEED, "designModule.designInfo.maskingInfo", {}, id="empty object in a module"),
         pytest.param(TWO_ROLES, "contactsLocationsModule", {"locations": []}, id="module with an empty list only"),
-        pytest.param(SEED, "identificationModule.organization.class", MISSING, id="organisation without its class"),
-        pytest.param(SEED, "sponsorCollaboratorsModule.leadSponsor.class", MISSING, id="sponsor without its class"),
+        pytest.param(SEED, "identificationModule.organization.class", DELETE, id="organisation without its class"),
+        pytest.param(SEED, "sponsorCollaboratorsModule.leadSponsor.class", DELETE, id="sponsor without its class"),
         pytest.param(SEED, "conditionsModule.conditions", repeat_first, id="repeated condition"),
         pytest.param(SITES, "conditionsModule.keywords", repeat_first, id="repeated keyword"),
         pytest.param(SITES, "sponsorCollaboratorsModule.collaborators", repeat_first, id="repeated collaborator"),
@@ -97,7 +88,7 @@ def repeat_first(items):
         pytest.param(SEED, f"{ARMS}.interventions[0].otherNames", ["BT-02", "BT-02"], id="repeated other name"),
         pytest.param(SEED, f"{ARMS}.interventions[0].otherNames", [], id="empty other names"),
         pytest.param(SEED, f"{ARMS}.armGroups[0].description", "", id="empty description"),
-        pytest.param(SEED, f"{ARMS}.armGroups[0].interventionNames", MISSING, id="group without interventionNames"),
+        pytest.param(SEED, f"{ARMS}.armGroups[0].interventionNames", DELETE, id="group without interventionNames"),
         pytest.param(TWO_ROLES, f"{ARMS}.armGroups[1].interventionNames", ["Behavioral: ALL"], id="names unlike links"),
         pytest.param(SITES, "referencesModule.references[0].retractions", [{"pmid": "1"}], id="unknown key, reference"),
         pytest.param(SITES, f"{SITE}.countryCode", "FR", id="unknown key, site"),
