@@ -147,3 +147,20 @@ def quokka_trials(seed_study, write_json, samples, db):
     ]
     names = [f"{s['protocolSection']['identificationModule']['nctId']}.json" for s in studies]
     assert import_paths(*(write_json(name, study) for name, study in zip(names, studies, strict=True))).failures == []
+
+
+@pytest.fixture
+def hostile(seed_study, write_json):
+    """Hostile text (tests/hostile.py): the seed imported clean, then again with payloads everywhere (so its
+    history shows them), and a sibling."""
+    from .hostile import SIBLING, enrich, poison
+
+    clean = enrich(seed_study)
+    assert import_paths(write_json("clean.json", clean)).failures == []
+    study = poison(clean)
+    sibling = json.loads(json.dumps(study))
+    sibling["protocolSection"]["identificationModule"]["nctId"] = SIBLING
+    sibling["protocolSection"]["identificationModule"]["orgStudyIdInfo"]["id"] = "BT02-202"
+    result = import_paths(write_json("hostile.json", study), write_json("sibling.json", sibling))
+    assert result.failures == []
+    return study
