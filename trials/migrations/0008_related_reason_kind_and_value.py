@@ -1,6 +1,8 @@
 # RelatedTrial keeps why two trials are related as a kind (choices) and a value, not an English sentence,
 # and the score that ranked it (so a change can put a trial into others' lists without rebuilding them).
 # Stored reasons are split; their scores were not kept (0 until `manage.py rebuild_related` or the next import).
+# Expand only: the old column stays, and the new ones have database defaults, so the previous release's servers
+# (which read and write `reason` alone) keep working beside this one's during a rolling deploy.
 
 from django.db import migrations, models
 
@@ -30,23 +32,26 @@ class Migration(migrations.Migration):
                     ("intervention", "same intervention: %(value)s"),
                     ("word", "similar title: %(value)s"),
                 ],
-                default="word",
+                db_default="word",
                 max_length=12,
             ),
-            preserve_default=False,
         ),
         migrations.AddField(
             model_name="relatedtrial",
             name="reason_value",
-            field=models.CharField(default="", max_length=300),
-            preserve_default=False,
+            field=models.CharField(db_default="", max_length=300),
         ),
         migrations.AddField(
             model_name="relatedtrial",
             name="score",
-            field=models.PositiveSmallIntegerField(default=0, help_text="What the two share, weighed (trials.related)."),
-            preserve_default=False,
+            field=models.PositiveSmallIntegerField(
+                db_default=0, help_text="What the two share, weighed (trials.related)."
+            ),
         ),
         migrations.RunPython(split_reasons, migrations.RunPython.noop),
-        migrations.RemoveField(model_name="relatedtrial", name="reason"),
+        migrations.AlterField(
+            model_name="relatedtrial",
+            name="reason",
+            field=models.CharField(db_default="", editable=False, max_length=300),
+        ),
     ]

@@ -213,9 +213,12 @@ class RelatedTrial(Ordered):
 
     trial = models.ForeignKey("Trial", on_delete=models.CASCADE, related_name="related_links")
     related = models.ForeignKey("Trial", on_delete=models.CASCADE, related_name="+")
-    score = models.PositiveSmallIntegerField(help_text="What the two share, weighed (trials.related).")
-    reason_kind = models.CharField(max_length=12, choices=choices.RelatedReason)
-    reason_value = models.CharField(max_length=300)
+    score = models.PositiveSmallIntegerField(db_default=0, help_text="What the two share, weighed (trials.related).")
+    reason_kind = models.CharField(max_length=12, choices=choices.RelatedReason, db_default=choices.RelatedReason.WORD)
+    reason_value = models.CharField(max_length=300, db_default="")
+    # The English sentence the release before 0008 wrote and read: kept (never written) so that release's
+    # servers work beside this one's during a rolling deploy; the next release's migration drops it.
+    reason = models.CharField(max_length=300, db_default="", editable=False)
 
     def __str__(self):
         return f"{self.trial.nct_id} -> {self.related.nct_id} ({self.reason_kind}: {self.reason_value})"
