@@ -19,12 +19,15 @@ from django.db import DatabaseError, transaction
 from .changes import trials_changed
 from .models import Trial
 from .registry import RecordError, SharedRows, parse_study, save_studies
-from .related import refresh_related
+from .related import refresh, refresh_related
 from .search import index as search_index
 
 LINE_SUFFIXES = {".ndjson", ".jsonl"}
 STUDY_SUFFIXES = {".json"} | LINE_SUFFIXES
 READABLE_SUFFIXES = STUDY_SUFFIXES | {".zip"}
+# An import changing fewer trials than this, and under 1/20 of the published, refreshes only the related lists
+# they touch; a larger one rebuilds them all (cheaper then, and a bounded number of ids per query).
+INCREMENTAL_LIMIT, INCREMENTAL_SHARE = 2000, 20
 
 
 @dataclass
@@ -135,7 +138,7 @@ class Importer:
     (trials.changes) in the same transaction. A batch the database refuses is rolled
     back and written again study by study, each in its own savepoint, so only the
     study at fault fails and nothing stored before is lost or half-overwritten.
-    finish() writes what is pending and rebuilds the related-trials lists once.
+    finish() writes what is pending and brings the related-trials lists up to date once.
     """
 
     BATCH_SIZE = 200
@@ -144,11 +147,19 @@ class Importer:
         self.result = ImportResult()
         self.shared = SharedRows()
         self.pending = {}  # NCT ID -> (Item, StudyData)
+        self.changed = []  # ids of the trials written
 
     def finish(self):
-        """Write the studies still pending, then what follows the whole run; returns the ImportResult."""
+        """Write the studies still pending, then the related-trials lists; returns the ImportResult.
+
+        An import that changed a few trials (the registry's daily changes) refreshes the lists they touch,
+        as any other change does (trials.related.refresh); one that changed more rebuilds every list.
+        """
         self.flush()
-        if self.result.imported or self.result.updated:
+        few = len(self.changed) <= INCREMENTAL_LIMIT
+        if self.changed and few and len(self.changed) * INCREMENTAL_SHARE < Trial.objects.published().count():
+            refresh(self.changed)
+        elif self.changed:
             refresh_related()
         search_index.update_missing()
         return self.result
@@ -203,8 +214,9 @@ class Importer:
             reason="Imported",
             created=[trial.pk for trial in trials if trial.nct_id in new],
             records={trial.pk: record for trial, record in zip(trials, records, strict=True)},
-            refresh_related=False,  # finish() rebuilds every list once
+            refresh_related=False,  # finish() does it once for the whole run
         )
+        self.changed.extend(trial.pk for trial in trials)
 
     def _save_one(self, item, data, trial):
         try:
