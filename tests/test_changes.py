@@ -5,7 +5,7 @@ and every related-trials list is the one a full rebuild gives."""
 import pytest
 from django.core.cache import cache
 
-from trials import workflow
+from trials import changes, workflow
 from trials.changes import trials_changed
 from trials.models import Investigator, Location, Official, RelatedTrial, SearchEntry, Sponsor, Trial
 from trials.record_cache import last_change_key
@@ -197,3 +197,16 @@ def test_a_trial_deleted_in_the_admin(samples, staff, client):
     refresh_related()
     assert lists == related_lists()  # its neighbours' lists rebuilt without it
     assert not RelatedTrial.objects.filter(related_id=trial.pk).exists()
+
+
+def test_a_sponsor_of_many_trials_renamed_brings_each_up_to_date(samples, staff, client, monkeypatch):
+    monkeypatch.setattr(changes, "BATCH_SIZE", 2)  # the trials go through in several batches
+    sponsor = Trial.objects.get(nct_id=NCT_ID).lead_sponsor
+    led = list(Trial.objects.published().order_by("pk")[:5].values_list("pk", flat=True))
+    Trial.objects.filter(pk__in=led).update(lead_sponsor=sponsor)
+    data = {"name": "Quokkaworks Research", "slug": sponsor.slug, "agency_class": sponsor.agency_class}
+    assert client.post(f"/admin/trials/sponsor/{sponsor.pk}/change/", data).status_code == 302
+    found = client.get("/trials/", {"q": "Quokkaworks"}).context["results"].total
+    assert found == Trial.objects.published().filter(lead_sponsor=sponsor).count() >= 5
+    for trial in Trial.objects.filter(pk__in=led):
+        assert trial.history.first().history_change_reason == "Sponsor edited: “Quokkaworks Research”"

@@ -35,15 +35,18 @@ def trials_changed(trial_ids, user=None, reason="Edited", *, created=(), records
     records: {trial id: protocol section} when the caller has each record as written (the importer, which
     stores every version it writes); otherwise each record is read back from the rows and a version is
     stored only when it differs from the latest.
-    refresh_related: False only for the importer, which refreshes every list once when it finishes.
+    refresh_related: False only for the importer, which refreshes the lists once when it finishes.
+    Trials are brought up to date BATCH_SIZE at a time, so no query names more ids than that.
     """
-    trial_ids = list(dict.fromkeys(trial_ids))
-    Trial.objects.filter(pk__in=trial_ids).update(updated_at=timezone.now())
-    search_index.update(trial_ids)
-    record_cache.forget(Trial.objects.filter(pk__in=trial_ids).values_list("nct_id", flat=True).distinct())
-    _record_versions(trial_ids, user, reason, set(created), records)
-    if refresh_related:
-        related.refresh(trial_ids)
+    trial_ids, now = list(dict.fromkeys(trial_ids)), timezone.now()
+    for start in range(0, len(trial_ids), BATCH_SIZE):
+        batch = trial_ids[start : start + BATCH_SIZE]
+        Trial.objects.filter(pk__in=batch).update(updated_at=now)
+        search_index.update(batch)
+        record_cache.forget(Trial.objects.filter(pk__in=batch).values_list("nct_id", flat=True).distinct())
+        _record_versions(batch, user, reason, set(created), records)
+        if refresh_related:
+            related.refresh(batch)
 
 
 @transaction.atomic
@@ -59,14 +62,12 @@ def trials_deleted(trials):
 
 
 def _record_versions(trial_ids, user, reason, created, records):
-    for start in range(0, len(trial_ids), BATCH_SIZE):
-        batch = trial_ids[start : start + BATCH_SIZE]
-        trials = Trial.objects.filter(pk__in=batch).order_by("pk")
-        if records is not None:
-            trials = list(trials)
-            new = [trial for trial in trials if trial.pk in created]
-            history.record_versions(trials, [records[trial.pk] for trial in trials], user, reason, created=new)
-            continue
-        for trial in trials.for_export():
-            record = study_json(trial)["protocolSection"]
-            history.record_change(trial, record, user, reason, created=trial.pk in created)
+    trials = Trial.objects.filter(pk__in=trial_ids).order_by("pk")
+    if records is not None:
+        trials = list(trials.defer("source_record"))  # the versions keep the records given, not the stored one
+        new = [trial for trial in trials if trial.pk in created]
+        history.record_versions(trials, [records[trial.pk] for trial in trials], user, reason, created=new)
+        return
+    for trial in trials.for_export():
+        record = study_json(trial)["protocolSection"]
+        history.record_change(trial, record, user, reason, created=trial.pk in created)

@@ -167,10 +167,10 @@ def _entered(changed, features, postings, nct_ids, exclude):
                 if found := postings[key][:POSTINGS_CAP].count(trial_id):
                     hits.setdefault(key, {})[trial_id] = found
     scores = defaultdict(Counter)
-    for (kind, _), found in hits.items():
-        for neighbour in postings[kind, _]:
+    for key, found in hits.items():
+        for neighbour in postings[key]:
             for trial_id, times in found.items():
-                scores[neighbour][trial_id] += KINDS[kind] * times
+                scores[neighbour][trial_id] += KINDS[key[0]] * times
     entering = {
         neighbour: {other: score for other, score in their.items() if score >= MIN_SCORE and other != neighbour}
         for neighbour, their in scores.items()
