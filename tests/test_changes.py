@@ -210,3 +210,25 @@ def test_a_sponsor_of_many_trials_renamed_brings_each_up_to_date(samples, staff,
     assert found == Trial.objects.published().filter(lead_sponsor=sponsor).count() >= 5
     for trial in Trial.objects.filter(pk__in=led):
         assert trial.history.first().history_change_reason == "Sponsor edited: “Quokkaworks Research”"
+
+
+def test_an_edit_that_keeps_what_trials_share_keeps_every_list(samples):
+    trial = Trial.objects.get(nct_id=NCT_ID)
+    before = related_lists()
+    assert RelatedTrial.objects.filter(related=trial).exists()
+    Trial.objects.filter(pk=trial.pk).update(brief_summary="Reworded summary.")
+    trials_changed([trial.pk], None, "Edited")
+    assert related_lists() == before
+
+
+def test_a_trial_whose_conditions_change_leaves_the_lists_it_no_longer_fits(samples):
+    trial = Trial.objects.get(nct_id=NCT_ID)
+    assert RelatedTrial.objects.filter(related=trial).exists()
+    trial.trial_conditions.all().delete()
+    trial.interventions.all().delete()
+    Trial.objects.filter(pk=trial.pk).update(brief_title="Quokka")
+    trials_changed([trial.pk], None, "Edited")
+    assert not RelatedTrial.objects.filter(related=trial).exists()
+    lists = related_lists()
+    refresh_related()
+    assert lists == related_lists()

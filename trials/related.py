@@ -135,31 +135,50 @@ def refresh_related():
 
 @transaction.atomic
 def refresh(trial_ids):
-    """After these trials changed: their lists, the lists that named them, and the lists they now enter."""
+    """After these trials changed: their own lists, and every list they enter, move in or leave.
+
+    A list that named a changed trial is rebuilt whole only when that trial's score in it fell (a trial it
+    did not hold may now rank fifth); otherwise it is re-ranked from its stored scores, as are the lists a
+    changed trial now enters.
+    """
     changed = set(trial_ids)
     published = Trial.objects.published()
-    listing = set(RelatedTrial.objects.filter(related_id__in=changed).values_list("trial_id", flat=True))
-    rebuilt = set(published.filter(pk__in=changed | listing).values_list("pk", flat=True))
-    features = _features(published.filter(pk__in=rebuilt))
-    postings = _postings_of(
-        {(kind, v.lower()) for trial_id in rebuilt for kind, vs in features[trial_id].items() for v in vs}
-    )
+    live = set(published.filter(pk__in=changed).values_list("pk", flat=True))
+    features = _features(published.filter(pk__in=live))
+    postings = _postings_of(_keys(features, live))
+    hits, scores = _scores(live, features, postings)
+    fallen = set()
+    for other, trial_id, score in RelatedTrial.objects.filter(related_id__in=changed).values_list(
+        "trial_id", "related_id", "score"
+    ):
+        now = scores[other][trial_id]
+        if now < score or now < MIN_SCORE:
+            fallen.add(other)
+    rebuilt = live | set(published.filter(pk__in=fallen - changed).values_list("pk", flat=True))
+    features.update(_features(published.filter(pk__in=rebuilt - live)))
+    postings.update(_postings_of(_keys(features, rebuilt - live) - postings.keys()))
     nct_ids = dict(published.values_list("id", "nct_id"))
     lists = {trial_id: related_for(trial_id, features, postings, nct_ids) for trial_id in rebuilt}
-    lists.update(_entered(changed & rebuilt, features, postings, nct_ids, exclude=rebuilt))
+    lists.update(_entered(live, hits, scores, nct_ids, exclude=rebuilt | changed))
     RelatedTrial.objects.filter(trial_id__in=changed | lists.keys()).delete()
     RelatedTrial.objects.bulk_create(
         [link for trial_id, ranked in lists.items() for link in _links(trial_id, ranked)], batch_size=1000
     )
 
 
-def _entered(changed, features, postings, nct_ids, exclude):
-    """The lists (other than `exclude`) that the changed trials now enter, from each list's stored scores.
+def _keys(features, trial_ids):
+    return {
+        (kind, value.lower())
+        for trial_id in trial_ids
+        for kind, values in features[trial_id].items()
+        for value in values
+    }
 
-    A list's score for a changed trial is what related_for() would count: the weight of each of its features
-    whose candidates hold the changed trial, so it is read off the postings; only the lists it may enter are read.
-    """
-    hits = {}  # feature -> {changed trial: times among the feature's candidates}
+
+def _scores(changed, features, postings):
+    """What related_for() would count for each changed trial in any other trial's list, read off the postings:
+    (feature -> {changed trial: times among its candidates}, trial -> Counter of the changed trials' scores)."""
+    hits = {}
     for trial_id in changed:
         for kind, values in features[trial_id].items():
             for value in values:
@@ -170,9 +189,15 @@ def _entered(changed, features, postings, nct_ids, exclude):
     for key, found in hits.items():
         for neighbour in postings[key]:
             for trial_id, times in found.items():
-                scores[neighbour][trial_id] += KINDS[key[0]] * times
+                if neighbour != trial_id:
+                    scores[neighbour][trial_id] += KINDS[key[0]] * times
+    return hits, scores
+
+
+def _entered(changed, hits, scores, nct_ids, exclude):
+    """The lists (other than `exclude`) that hold a changed trial now, re-ranked from their stored scores."""
     entering = {
-        neighbour: {other: score for other, score in their.items() if score >= MIN_SCORE and other != neighbour}
+        neighbour: {other: score for other, score in their.items() if score >= MIN_SCORE}
         for neighbour, their in scores.items()
         if neighbour not in exclude
     }
@@ -180,7 +205,7 @@ def _entered(changed, features, postings, nct_ids, exclude):
     ranked = {}
     for batch in _batches(sorted(entering)):
         stored = defaultdict(list)
-        links = RelatedTrial.objects.filter(trial_id__in=batch)
+        links = RelatedTrial.objects.filter(trial_id__in=batch).exclude(related_id__in=changed)
         for trial_id, *entry in links.values_list("trial_id", "related_id", "score", "reason_kind", "reason_value"):
             stored[trial_id].append(entry)
         for neighbour in batch:
