@@ -11,7 +11,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from trials.choices import DatePrecision, DateType, RelatedReason
 from trials.eligibility import unescape_markdown
@@ -89,6 +89,49 @@ def markdown(text):
     text = REGISTRY_ESCAPES.sub(lambda match: "&lt;" if match[1] == "<" else match[1], text)
     html = _markdown_converter().convert(text)
     return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="nofollow noopener"))  # noqa: S308 - sanitised
+
+
+@register.filter
+def enrollment(trial, form=""):
+    """The enrollment figure as read: "116 participants (estimated)", "40 participants (actual)"; empty if none.
+
+    `trial|enrollment:"brief"`, in a list of trials, names the type only when the figure is an estimate.
+    """
+    count = trial.enrollment_count
+    if count is None:
+        return ""
+    if form == "brief" and trial.enrollment_type == DateType.ESTIMATED:
+        phrase = ngettext("%(counter)s participant (estimated)", "%(counter)s participants (estimated)", count)
+        return phrase % {"counter": count}
+    text = ngettext("%(counter)s participant", "%(counter)s participants", count) % {"counter": count}
+    if form == "brief" or not trial.enrollment_type:
+        return text
+    kind = pgettext("an enrollment figure's type, after the number of participants", "(%(type)s)")
+    return f"{text} {kind % {'type': trial.get_enrollment_type_display().lower()}}"
+
+
+@register.filter
+def responsible_party(trial):
+    """Who answers for the record: "Principal investigator: Ying Wang, Professor, Blood Diseases Hospital".
+
+    The type, then the investigator's name, title and affiliation, or else the older records' name and
+    organisation, as far as given; empty when the record gives no type.
+    """
+    if not trial.responsible_party_type:
+        return ""
+    if trial.responsible_party_investigator_name:
+        details = [
+            trial.responsible_party_investigator_name,
+            trial.responsible_party_investigator_title,
+            trial.responsible_party_investigator_affiliation,
+        ]
+    elif trial.responsible_party_old_name_title:
+        details = [trial.responsible_party_old_name_title, trial.responsible_party_old_organization]
+    else:
+        details = []
+    details = [detail for detail in details if detail]
+    kind = trial.get_responsible_party_type_display()
+    return f"{kind}: {', '.join(details)}" if details else kind
 
 
 @register.filter
