@@ -44,11 +44,12 @@ serve: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
+# Tests run in one worker per core (pytest-xdist); each worker has its own test database.
 test: $(VENV)/.installed-dev system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses=auto
 
 test-postgres: $(VENV)/.installed-dev system-deps
-	scripts/with-postgres.sh $(PY) -m pytest
+	scripts/with-postgres.sh $(PY) -m pytest --numprocesses=auto
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
