@@ -11,6 +11,7 @@ trials_changed() with the trials it changed. That function, and nothing else:
   stores none);
 - refreshes the related-trials lists that name them or that they should name.
 
+The importer calls import_finished() once at the end of a run for the related lists.
 trials_deleted() does the same for trials staff deleted (no date or version: the history
 records the deletion itself). tests/test_changes.py holds every write path to all five.
 """
@@ -24,6 +25,9 @@ from .registry import study_json
 from .search import index as search_index
 
 BATCH_SIZE = 500  # trials brought up to date at a time (a sponsor renamed can name many thousands)
+# An import changing fewer trials than this, and under 1/20 of the published, refreshes only the related lists
+# they touch; a larger one rebuilds them all (cheaper then, and a bounded number of ids per query).
+INCREMENTAL_LIMIT, INCREMENTAL_SHARE = 2000, 20
 
 
 @transaction.atomic
@@ -47,6 +51,19 @@ def trials_changed(trial_ids, user=None, reason="Edited", *, created=(), records
         _record_versions(batch, user, reason, set(created), records)
         if refresh_related:
             related.refresh(batch)
+
+
+def import_finished(trial_ids):
+    """After an import run, whose batches took trials_changed(refresh_related=False): the related lists, once.
+
+    Also indexes published trials that have no search entry yet (stored before search existed).
+    """
+    few = len(trial_ids) <= INCREMENTAL_LIMIT
+    if trial_ids and few and len(trial_ids) * INCREMENTAL_SHARE < Trial.objects.published().count():
+        related.refresh(trial_ids)
+    elif trial_ids:
+        related.refresh_related()
+    search_index.update_missing()
 
 
 @transaction.atomic

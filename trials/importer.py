@@ -16,18 +16,13 @@ from pathlib import Path
 
 from django.db import DatabaseError, transaction
 
-from .changes import trials_changed
+from .changes import import_finished, trials_changed
 from .models import Trial
 from .registry import RecordError, SharedRows, parse_study, save_studies
-from .related import refresh, refresh_related
-from .search import index as search_index
 
 LINE_SUFFIXES = {".ndjson", ".jsonl"}
 STUDY_SUFFIXES = {".json"} | LINE_SUFFIXES
 READABLE_SUFFIXES = STUDY_SUFFIXES | {".zip"}
-# An import changing fewer trials than this, and under 1/20 of the published, refreshes only the related lists
-# they touch; a larger one rebuilds them all (cheaper then, and a bounded number of ids per query).
-INCREMENTAL_LIMIT, INCREMENTAL_SHARE = 2000, 20
 
 
 @dataclass
@@ -150,18 +145,10 @@ class Importer:
         self.changed = []  # ids of the trials written
 
     def finish(self):
-        """Write the studies still pending, then the related-trials lists; returns the ImportResult.
-
-        An import that changed a few trials (the registry's daily changes) refreshes the lists they touch,
-        as any other change does (trials.related.refresh); one that changed more rebuilds every list.
-        """
+        """Write the studies still pending, then what follows the whole run (changes.import_finished); returns
+        the ImportResult."""
         self.flush()
-        few = len(self.changed) <= INCREMENTAL_LIMIT
-        if self.changed and few and len(self.changed) * INCREMENTAL_SHARE < Trial.objects.published().count():
-            refresh(self.changed)
-        elif self.changed:
-            refresh_related()
-        search_index.update_missing()
+        import_finished(self.changed)
         return self.result
 
     def fail(self, item, message):
