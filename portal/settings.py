@@ -5,6 +5,7 @@ SECRET_KEY and ALLOWED_HOSTS. Every helper fails loudly on a bad value.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +25,15 @@ def env_bool(name, default=False):
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}")
+
+
+def env_int(name, default, minimum=0):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, got {value!r}")
+    return int(value)
 
 
 def env_list(name, default=""):
@@ -177,6 +187,15 @@ def cache_from_url(url):
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+
+# Exports (trials/throttle.py; docs/deploy.md "Exports"): at most EXPORT_SLOTS stream at once on one host (lock files
+# in EXPORT_SLOT_DIR, shared by its worker processes), by default a third of gunicorn's workers, so the others keep
+# serving pages; each is cut off after EXPORT_SECONDS, inside gunicorn's 30 s timeout; an address may ask for
+# EXPORT_RATE exports a minute.
+EXPORT_SLOTS = env_int("EXPORT_SLOTS", max(1, env_int("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1) // 3), 1)
+EXPORT_SLOT_DIR = os.environ.get("EXPORT_SLOT_DIR") or os.path.join(tempfile.gettempdir(), "portal-export-slots")
+EXPORT_SECONDS = env_int("EXPORT_SECONDS", 20, 1)
+EXPORT_RATE = env_int("EXPORT_RATE", 30, 1)
 
 ADMIN_URL = os.environ.get("ADMIN_URL") or "admin/"  # empty means unset, as for the booleans
 if not ADMIN_URL.endswith("/") or ADMIN_URL.strip("/") == "" or ADMIN_URL.startswith("/"):

@@ -6,6 +6,7 @@ test client, so those two are swapped; everything else is what production runs.
 
 import os
 import secrets
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -16,3 +17,4 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_USE_FINDERS = True  # serve static files from the app folders: no collectstatic before tests
 WHITENOISE_AUTOREFRESH = True
+EXPORT_SLOT_DIR = tempfile.mkdtemp(prefix="portal-export-slots-")  # this test process's own: xdist runs several

@@ -3,7 +3,7 @@
 from django.db import models
 
 from .publication import published
-from .record_lists import RECORD_LISTS, JSONRows, WithRecordLists
+from .record_lists import RECORD_LISTS, TRIAL, JSONRows, WithRecordLists
 from .rows import Collaboration, Intervention, InterventionArm, Official, TrialCondition
 
 OVERVIEW_FIELDS = [
@@ -79,6 +79,27 @@ class TrialQuerySet(models.QuerySet):
         if section in {"contacts", "full"}:
             trials = trials.select_related("organization")  # named beside the organisation's study ID
         return trials if section == "full" else trials.defer("source_record")
+
+    def for_csv(self):
+        """The CSV export's columns as plain values, one query: the lead sponsor's name joined, and the condition and
+        intervention names and site countries as JSON lists read within it (record_lists.JSONRows).
+
+        No model instance is built: prefetching three lists into instances was most of a CSV export's time.
+        """
+        conditions = RECORD_LISTS["trial_conditions"][1]
+        return self.annotate(
+            sponsor_name=models.F("lead_sponsor__name"),
+            condition_names=JSONRows(conditions, {"position": "x.position", "id": "x.id", "name": "c.name"}),
+            intervention_names=JSONRows(
+                f"trials_intervention x WHERE x.trial_id = {TRIAL}",
+                {"position": "x.position", "id": "x.id", "name": "x.name"},
+            ),
+            countries=JSONRows(f"trials_location x WHERE x.trial_id = {TRIAL}", {"country": "x.country"}),
+        ).values(
+            "pk", "nct_id", "brief_title", "overall_status", "phase", "study_type", "enrollment_count", "start_date",
+            "completion_date", "last_update_posted_date", "has_results",
+            "sponsor_name", "condition_names", "intervention_names", "countries",
+        )  # fmt: skip
 
     def for_export(self):
         """Everything the API v2 export writes, one query per related table (no N+1 over arms or sites)."""

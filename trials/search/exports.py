@@ -8,6 +8,7 @@ the reader's language, so a file reads the same from every page.
 import csv
 import json
 
+from django.urls import reverse
 from django.utils import translation
 
 from trials.models import Trial
@@ -40,22 +41,27 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def matching_ids(criteria):
-    """(ids of the first EXPORT_LIMIT matches of a search in its order, whether more matched).
+    """Ids of a search's matches in its order, at most EXPORT_LIMIT + 1: one more than a CSV export holds, so the
+    download can tell it was capped.
 
     Where best-match order is bounded (PostgreSQL, see backends), exports list by last update, so they hold every match.
     """
     entries = criteria.ordered()
     if criteria.sort == "relevance" and backend().rank_limit:
         entries = criteria.by_update()
-    ids = list(entries.values_list("pk", flat=True)[: EXPORT_LIMIT + 1])
-    return ids[:EXPORT_LIMIT], len(ids) > EXPORT_LIMIT
+    return list(entries.values_list("pk", flat=True)[: EXPORT_LIMIT + 1])
 
 
-def _chunks(ids, queryset):
+def _chunks(ids, read):
+    """The rows of these ids in their order, CHUNK_SIZE at a time; read(chunk ids) gives {id: row} for one chunk."""
     for start in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[start : start + CHUNK_SIZE]
-        trials = queryset.in_bulk(chunk)
-        yield [trials[pk] for pk in chunk if pk in trials]
+        found = read(chunk)
+        yield [found[pk] for pk in chunk if pk in found]
+
+
+def _csv_values(chunk):
+    return {row["pk"]: row for row in Trial.objects.filter(pk__in=chunk).for_csv()}
 
 
 def safe_cell(value):
@@ -74,44 +80,55 @@ def safe_cell(value):
 def csv_rows(ids, absolute_url):
     """The header, then one row per trial; absolute_url turns a path into a full address."""
     yield CSV_HEADER
-    queryset = Trial.objects.for_list().prefetch_related("interventions", "locations")
-    for trials in _chunks(ids, queryset):
-        with translation.override("en"):  # choice labels in English; the reader's language is back before yielding
-            rows = [_csv_row(trial, absolute_url) for trial in trials]
+    with translation.override("en"):  # choice labels in English; the reader's language is back before yielding
+        labels = {name: _labels(name) for name in ("overall_status", "phase", "study_type")}
+    for rows in _chunks(ids, _csv_values):
         for row in rows:
-            yield [safe_cell(value) for value in row]
+            yield [safe_cell(value) for value in _csv_row(row, labels, absolute_url)]
 
 
-def _csv_row(trial, absolute_url):
+def _labels(name):
+    """{stored value: its label as text} of a Trial field with choices, in the active language."""
+    return {value: str(label) for value, label in Trial._meta.get_field(name).flatchoices}
+
+
+def _names(items):
+    return "; ".join(item["name"] for item in sorted(items or [], key=lambda item: (item["position"], item["id"])))
+
+
+def _csv_row(row, labels, absolute_url):
+    """A for_csv() row as the CSV's cells; a value outside the choices shows as stored, as get_FOO_display does."""
     return [
-        trial.nct_id,
-        trial.brief_title,
-        trial.get_overall_status_display(),
-        trial.get_phase_display(),
-        trial.get_study_type_display(),
-        "; ".join(condition.name for condition in trial.ordered_conditions),
-        "; ".join(intervention.name for intervention in trial.interventions.all()),
-        trial.lead_sponsor.name,
-        trial.enrollment_count,
-        trial.start_date,
-        trial.completion_date,
-        trial.last_update_posted_date,
-        "yes" if trial.has_results else "no",
-        "; ".join(sorted({location.country for location in trial.locations.all() if location.country})),
-        absolute_url(trial.get_absolute_url()),
+        row["nct_id"],
+        row["brief_title"],
+        *(labels[name].get(row[name], row[name]) for name in ("overall_status", "phase", "study_type")),
+        _names(row["condition_names"]),
+        _names(row["intervention_names"]),
+        row["sponsor_name"],
+        row["enrollment_count"],
+        row["start_date"],
+        row["completion_date"],
+        row["last_update_posted_date"],
+        "yes" if row["has_results"] else "no",
+        "; ".join(sorted({item["country"] for item in row["countries"] or [] if item["country"]})),
+        absolute_url(reverse("trials:detail", args=[row["nct_id"]])),
     ]
 
 
-def json_chunks(ids, total, capped):
-    """An API v2 page, {"studies": [...], "totalCount": N}, as pieces of text."""
+def json_chunks(ids, total, capped, next_token=None):
+    """An API v2 page, {"studies": [...], "nextPageToken": "…", "totalCount": N}, as pieces of text.
+
+    nextPageToken only when there is a next page (trials.search.keyset); a note when the ids were capped.
+    """
     yield '{"studies": ['
     first = True
-    for trials in _chunks(ids, Trial.objects.for_export()):
+    for trials in _chunks(ids, Trial.objects.for_export().in_bulk):
         for trial in trials:
             yield ("" if first else ",\n") + json.dumps(study_json(trial), ensure_ascii=False)
             first = False
+    token = f'"nextPageToken": {json.dumps(next_token)}, ' if next_token else ""
     note = f', "note": "Only the first {len(ids)} of {total} matches are included."' if capped else ""
-    yield f'], "totalCount": {total}{note}}}\n'
+    yield f'], {token}"totalCount": {total}{note}}}\n'
 
 
 class Echo:
