@@ -14,7 +14,9 @@ the minimal view (the ceiling), a realistic mix (MIX_WEIGHTS), record pages of m
 (cold), the same few record pages sent back with the ETag they had (conditional, 304) and without it
 (warm). Then the fault run: the mix again, PostgreSQL stopped after a quarter of --fault-duration and
 started again a quarter later; the portal should answer 503 while it is down, never hang or 500, and
-recover by itself, with the same data before and after.
+recover by itself, with the same data before and after. First of all, the abuse run (bench/load_abuse.py):
+24 connections browse alone, then while 8 clients pull full exports; it has its own section of RESULTS.md,
+and `--abuse-only --trials 7000 --duration 30` runs it alone in about 3 minutes.
 
 Prints a table and rewrites its section of bench/RESULTS.md. Every process it starts (PostgreSQL,
 gunicorn, wrk) and its temp dir are removed on exit, Ctrl-C and errors included. Not part of the
@@ -39,6 +41,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from load_abuse import abuse_report, abuse_run
 from load_faults import SECTIONS, fault_run, offsets, server_side
 from load_report import report
 from load_stack import (
@@ -232,6 +235,19 @@ def run(args, stack):
         files["conditional"] = write_lines(tmp / "conditional.txt", [f"{p}\t{e}" for p, e in etags.items()])
     print(f"load bench: {etag_note}", file=sys.stderr)
 
+    warmup = Wrk(portal.base, files["mix"], WARMUP_SECONDS)
+    stack.callback(warmup.kill)
+    warmup.result()
+    if args.abuse:
+        print(f"load bench: abuse run, 2 × {args.duration} s", file=sys.stderr)
+        browse = [path for path in mix_paths(rng, MIX_LINES, pool, conditions, countries) if "/export." not in path]
+        abused = abuse_run(portal, write_lines(tmp / "browse.txt", browse), len(nct_ids), args.duration)
+        facts = {"trials": args.trials, "pg_version": pg_version, "workers": workers, "cores": os.cpu_count()}
+        text = abuse_report(facts | {"seconds": args.duration}, abused)
+        print(text)
+        write_section("abuse", text)
+    if args.abuse_only:
+        return
     scenarios = [
         ("minimal", "minimal view (the ceiling)"),
         ("mix", "realistic mix"),
@@ -239,9 +255,6 @@ def run(args, stack):
         ("conditional", "record page, conditional (If-None-Match)"),
         ("warm", f"record page, warm (the same {HOT_PAGES} pages)"),
     ]
-    warmup = Wrk(portal.base, files["mix"], WARMUP_SECONDS)
-    stack.callback(warmup.kill)
-    warmup.result()
     results = {}
     for key, label in scenarios:
         if key not in files:
@@ -285,6 +298,8 @@ def main():
     parser.add_argument("--duration", type=int, default=DEFAULT_SECONDS, help="seconds a scenario (default 60)")
     parser.add_argument("--fault", action=argparse.BooleanOptionalAction, default=True, help="the fault run (on)")
     parser.add_argument("--fault-duration", type=int, default=60, help="seconds of the fault run (default 60)")
+    parser.add_argument("--abuse", action=argparse.BooleanOptionalAction, default=True, help="the abuse run (on)")
+    parser.add_argument("--abuse-only", action="store_true", help="the abuse run alone, then stop")
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py's, 2 a core + 1)")
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -144,8 +144,8 @@ def get(url, headers=None, timeout=15):
 class Wrk:
     """One wrk run in the background over a file of request lines (see bench/mix.lua)."""
 
-    def __init__(self, base, requests_file, seconds, per_second=False):
-        command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", TIMEOUT, "--latency"]
+    def __init__(self, base, requests_file, seconds, per_second=False, connections=CONNECTIONS):
+        command = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--timeout", TIMEOUT, "--latency"]
         command += ["-s", str(LUA), base + "/", "--", str(requests_file), str(THREADS)]
         command += ["seconds"] if per_second else []
         self.seconds = seconds
