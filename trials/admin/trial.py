@@ -334,4 +334,4 @@ class TrialAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         ids = list(queryset.order_by("nct_id").values_list("pk", flat=True))
-        return csv_download(ids, request.build_absolute_uri, filename="selected-trials.csv")
+        return csv_download(ids, filename="selected-trials.csv")

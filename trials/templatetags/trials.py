@@ -16,6 +16,7 @@ from django.utils.translation import ngettext, pgettext, pgettext_lazy
 from trials.choices import DatePrecision, DateType, RelatedReason
 from trials.eligibility import unescape_markdown
 from trials.identifiers import registry_link
+from trials.site import absolute_url
 
 register = template.Library()
 
@@ -164,16 +165,21 @@ def identifier_link(secondary):
     return format_html('<a href="{}" rel="nofollow noopener">{}</a>{}', url, secondary.identifier, label)
 
 
-@register.simple_tag(takes_context=True)
-def trial_json_ld(context, trial):
+@register.filter
+def absolute(path):
+    """A path at the portal's own address (settings.SITE_ORIGIN), never the request's Host."""
+    return absolute_url(path)
+
+
+@register.simple_tag
+def trial_json_ld(trial):
     """schema.org MedicalTrial as a JSON-LD script; "</script>" in any text cannot close the element."""
-    request = context["request"]
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalTrial",
         "name": trial.brief_title,
         "identifier": trial.nct_id,
-        "url": request.build_absolute_uri(trial.get_absolute_url()),
+        "url": absolute_url(trial.get_absolute_url()),
         "description": trial.summary_text[:500],
         "sponsor": {"@type": "Organization", "name": trial.lead_sponsor.name},
         "healthCondition": [{"@type": "MedicalCondition", "name": c.name} for c in trial.ordered_conditions],

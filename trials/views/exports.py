@@ -6,11 +6,12 @@ The rows and text come from trials/search/exports.py; here they become streamed 
 from django.http import StreamingHttpResponse
 
 from trials.search.exports import csv_lines, json_chunks, matching_ids
+from trials.site import absolute_url
 
 from .search import search_for
 
 
-def csv_download(ids, absolute_url, filename="trials.csv"):
+def csv_download(ids, filename="trials.csv"):
     """These trials as a streamed CSV download (also the admin's "export selected")."""
     response = StreamingHttpResponse(csv_lines(ids, absolute_url), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -28,7 +29,7 @@ def export_csv(request):
     """/trials/export.csv: the search's matches in its order, at most EXPORT_LIMIT."""
     _filterset, criteria = search_for(request)
     ids, capped = matching_ids(criteria)
-    response = csv_download(ids, request.build_absolute_uri)
+    response = csv_download(ids)
     if capped:
         # Part of the export, as the JSON export's note: English whatever the page language (headers are latin-1).
         response["X-Export-Note"] = f"Only the first {len(ids)} matches are included"
