@@ -76,12 +76,16 @@ def _markdown_converter():
     converter = getattr(_converters, "markdown", None)
     if converter is None:
         converter = _converters.markdown = markdown_lib.Markdown(extensions=["sane_lists"])
+        # Registry text is text: HTML typed in it shows as typed, escaped. Passed through as HTML, a tag the
+        # sanitiser removes would take the rest of the text with it (an unclosed <style>) or turn it to markup.
+        converter.preprocessors.deregister("html_block")
+        converter.inlinePatterns.deregister("html")
     return converter.reset()
 
 
 @register.filter
 def markdown(text):
-    """Registry markdown as HTML, sanitised with nh3: no HTML from a record reaches the page unescaped."""
+    """Registry markdown as HTML, sanitised with nh3 as well: HTML in a record shows as the text it is."""
     if not text:
         return ""
     if not MARKUP.search(text):  # the same HTML as below, a tenth of the time
