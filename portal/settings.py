@@ -7,6 +7,7 @@ SECRET_KEY and ALLOWED_HOSTS. Every helper fails loudly on a bad value.
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -49,6 +50,27 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+
+
+def site_origin(value, hosts):
+    """SITE_ORIGIN, the portal's public address (https://trials.example.org): every absolute link the portal
+    writes (canonical links, JSON-LD, CSV, feeds, sitemap) starts with it, never with the Host header a client
+    sends, which a cached page would pass on to every later visitor. By default https:// and the first host
+    ALLOWED_HOSTS names; with DEBUG on, http://127.0.0.1:8000 (what `make run` serves)."""
+    if not value:
+        named = [host for host in hosts if host != "*" and not host.startswith(".")]
+        if DEBUG:
+            return "http://127.0.0.1:8000"
+        if not named:
+            return ""  # no request is served without an allowed host: links stay relative
+        value = f"https://{named[0]}"
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path.strip("/") or parts.query:
+        raise ImproperlyConfigured(f"SITE_ORIGIN must be like https://trials.example.org (no path), got {value!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+SITE_ORIGIN = site_origin(os.environ.get("SITE_ORIGIN", ""), ALLOWED_HOSTS)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

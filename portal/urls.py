@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
 
 from trials.sitemaps import TrialSitemap
@@ -13,7 +14,7 @@ urlpatterns = [
     # The language switcher posts here. It only sets the language cookie, so it takes no CSRF token:
     # public pages then carry no per-visitor token and can be cached and revalidated (ETag) as they are.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"trials": TrialSitemap}}, name="sitemap"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": {"trials": TrialSitemap}}, name="sitemap"),
     path("", include("trials.urls")),
 ]
 

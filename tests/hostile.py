@@ -166,9 +166,11 @@ def body(response):
 
 
 def assert_no_raw_markup(page, url, markers=RAW_MARKUP):
+    """No marker is markup: a tag's start anywhere, an attribute inside a tag (escaped text may show either)."""
     lowered = page.lower()
     for markup in markers:
-        assert markup not in lowered, f"{markup!r} unescaped in {url}"
+        pattern = re.escape(markup) if markup.startswith("<") else r"<[a-z][^<>]*" + re.escape(markup)
+        assert not re.search(pattern, lowered), f"{markup!r} unescaped in {url}"
 
 
 def json_ld(page):

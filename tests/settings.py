@@ -10,6 +10,7 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SITE_ORIGIN", "http://testserver")  # the test client's own address
 
 from portal.settings import *  # noqa: E402, F403
 

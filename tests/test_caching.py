@@ -59,7 +59,7 @@ def test_a_revalidation_after_the_last_change_expired_costs_one_small_query(
     cache.delete(last_change_key(NCT_ID))  # a few seconds later
     with django_assert_num_queries(1) as captured:  # the trial's last change, not the page's seven
         assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
-    assert '"updated_at"' in captured.captured_queries[0]["sql"]
+    assert '"pages_changed_at"' in captured.captured_queries[0]["sql"]
 
 
 @pytest.mark.parametrize("value", ["*", "garbage", '"', 'W/"x", "y"', '"' + "9" * 5000 + '"', "\u00e9t\u00e9", ""])
@@ -83,11 +83,11 @@ def test_the_next_visitor_gets_the_cached_page_for_one_query(client, seed_trial,
 def test_a_changed_trial_is_served_anew_once_its_last_change_is_read_again(client, seed_trial):
     """A change made behind the portal's back shows within LAST_CHANGE_SECONDS; its index update forgets at once."""
     client.get(f"/trials/{NCT_ID}/")
-    Trial.objects.filter(pk=seed_trial.pk).update(brief_title="Retitled", updated_at=timezone.now())
+    Trial.objects.filter(pk=seed_trial.pk).update(brief_title="Retitled", pages_changed_at=timezone.now())
     assert "Retitled" not in client.get(f"/trials/{NCT_ID}/").content.decode()  # within the few seconds
     cache.delete(last_change_key(NCT_ID))  # the seconds have passed
     assert "Retitled" in client.get(f"/trials/{NCT_ID}/").content.decode()
-    Trial.objects.filter(pk=seed_trial.pk).update(brief_title="Retitled again", updated_at=timezone.now())
+    Trial.objects.filter(pk=seed_trial.pk).update(brief_title="Retitled again", pages_changed_at=timezone.now())
     trials_changed([seed_trial.pk])  # as every import, publication or edit does
     assert "Retitled again" in client.get(f"/trials/{NCT_ID}/").content.decode()
 
@@ -95,7 +95,7 @@ def test_a_changed_trial_is_served_anew_once_its_last_change_is_read_again(clien
 def test_the_last_change_is_read_again_after_a_few_seconds(client, seed_trial, monkeypatch):
     monkeypatch.setattr(conditional, "LAST_CHANGE_SECONDS", 1)
     client.get(f"/trials/{NCT_ID}/")
-    Trial.objects.filter(pk=seed_trial.pk).update(brief_title="Retitled", updated_at=timezone.now())
+    Trial.objects.filter(pk=seed_trial.pk).update(brief_title="Retitled", pages_changed_at=timezone.now())
     time.sleep(1.1)
     assert "Retitled" in client.get(f"/trials/{NCT_ID}/").content.decode()
 

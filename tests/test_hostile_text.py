@@ -12,6 +12,8 @@ from django.utils.html import escape
 
 from trials.models import Investigator, Trial
 
+from .conftest import import_paths
+from .factories import change
 from .hostile import ESCAPED, NCT_ID, PAYLOAD, PAYLOADS, RAW_TAGS, assert_no_raw_markup, body, json_ld, strings
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +156,16 @@ def test_exports_keep_payloads_as_data(client, hostile):
     studies = json.loads(body(client.get("/trials/export.json", {"q": "BT02"})))["studies"]
     exported = {s["protocolSection"]["identificationModule"]["nctId"]: s for s in studies}
     assert set(strings(hostile)) <= set(strings(exported[NCT_ID]))
+
+
+UNCLOSED = ["<style>", "<template>", "<script>", "<iframe>", "<textarea>", "<title>", "<noscript>"]
+
+
+@pytest.mark.parametrize("tag", UNCLOSED)
+def test_an_unclosed_tag_in_a_summary_loses_no_text(client, seed_study, write_json, tag):
+    """A tag that HTML reads its element's content raw in (or a sanitiser drops with its content) shows as typed,
+    and every word after it is still there, as text."""
+    study = change(seed_study, "descriptionModule.briefSummary", f"Words before {tag} and *every* word after it.")
+    assert import_paths(write_json("study.json", study)).failures == []
+    page = body(client.get(f"/trials/{NCT_ID}/"))
+    assert f"Words before {escape(tag)} and <em>every</em> word after it." in page

@@ -36,6 +36,21 @@ def test_a_value_the_form_cannot_use_is_reported_and_left_out(search, params, fi
     assert message in response.content.decode().replace("&#x27;", "'")
 
 
+@pytest.mark.parametrize(("field", "count"), [("sponsor", 150), ("condition", 250), ("country", 400)])
+def test_too_many_values_for_a_name_filter_are_reported_not_a_server_error(search, field, count):
+    response = search({field: [f"Name {i}" for i in range(count)], "status": "RECRUITING"})
+    assert "Choose at most 50 here" in response.context["filter"].form.errors[field][0]
+    assert response.context["results"].total == search({"status": "RECRUITING"}).context["results"].total
+    assert "Choose at most 50 here" in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["sponsor", "condition", "country"])
+def test_fifty_names_still_filter_by_any_of_them(search, field):
+    named = {"sponsor": MOST_COMMON_SPONSOR, "condition": MOST_COMMON_CONDITION, "country": "United States"}[field]
+    alone = found(search({field: named.upper()}))
+    assert alone and found(search({field: [named.upper(), *(f"Name {i}" for i in range(49))]})) == alone
+
+
 @pytest.mark.parametrize(
     "q", ["AND (", '"unclosed', "*", "col:value", "- -", "NOT", "a OR", "OR OR", "'; DROP TABLE trials_trial; --", "^~"]
 )

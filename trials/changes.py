@@ -4,23 +4,27 @@ Whoever changes trials (the importer, the admin's trial, site and shared-row sav
 workflow's submit, publish and unpublish, merges) writes its rows, then calls
 trials_changed() with the trials it changed. That function, and nothing else:
 
-- dates the change (updated_at, which the record pages' ETag is made of);
+- dates the change (updated_at);
 - rewrites the trials' search entries and text (only published trials are indexed);
-- forgets their cached last change, so their pages are fetched anew at once;
 - stores a version of each in its history, with who did it and why (an unchanged record
   stores none);
-- refreshes the related-trials lists that name them or that they should name.
+- refreshes the related-trials lists that name them or that they should name;
+- dates what every page showing them shows (pages_changed_at, which the record pages' ETag is
+  made of: theirs, and those of the trials whose related lists named them or now do) and
+  forgets those pages' cached last change, so they are fetched anew at once.
 
 The importer calls import_finished() once at the end of a run for the related lists.
-trials_deleted() does the same for trials staff deleted (no date or version: the history
-records the deletion itself). tests/test_changes.py holds every write path to all five.
+deleting() does the same around a deletion by staff (no date or version: the history
+records the deletion itself). tests/test_changes.py holds every write path to all of these.
 """
+
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils import timezone
 
 from . import history, record_cache, related
-from .models import Trial
+from .models import RelatedTrial, Trial
 from .registry import study_json
 from .search import index as search_index
 
@@ -43,14 +47,11 @@ def trials_changed(trial_ids, user=None, reason="Edited", *, created=(), records
     Trials are brought up to date BATCH_SIZE at a time, so no query names more ids than that.
     """
     trial_ids, now = list(dict.fromkeys(trial_ids)), timezone.now()
-    for start in range(0, len(trial_ids), BATCH_SIZE):
-        batch = trial_ids[start : start + BATCH_SIZE]
+    for batch in _batches(trial_ids):
         Trial.objects.filter(pk__in=batch).update(updated_at=now)
         search_index.update(batch)
-        record_cache.forget(Trial.objects.filter(pk__in=batch).values_list("nct_id", flat=True).distinct())
         _record_versions(batch, user, reason, set(created), records)
-        if refresh_related:
-            related.refresh(batch)
+        _pages_changed(set(batch) | (_refresh_related(batch) if refresh_related else set()), now)
 
 
 def import_finished(trial_ids):
@@ -60,22 +61,48 @@ def import_finished(trial_ids):
     """
     few = len(trial_ids) <= INCREMENTAL_LIMIT
     if trial_ids and few and len(trial_ids) * INCREMENTAL_SHARE < Trial.objects.published().count():
-        related.refresh(trial_ids)
+        _pages_changed(_refresh_related(trial_ids), timezone.now())
     elif trial_ids:
         related.refresh_related()
+        # Any list may have changed: every page gets a new ETag (cached last changes expire within seconds).
+        Trial.objects.update(pages_changed_at=timezone.now())
     search_index.update_missing()
 
 
-@transaction.atomic
-def trials_deleted(trials):
-    """After trials were deleted: out of the index, their pages forgotten, the lists that named them rebuilt.
+@contextmanager
+def deleting(trials):
+    """Around the deletion of these trials (a queryset): out of the index, their pages and those naming them
+    forgotten, the related lists that named them rebuilt."""
+    with transaction.atomic():
+        deleted = dict(trials.values_list("pk", "nct_id"))
+        naming = _naming(deleted) - deleted.keys()
+        yield
+        search_index.update(list(deleted))
+        record_cache.forget(deleted.values())
+        _pages_changed(naming | related.refresh(naming), timezone.now())
 
-    trials: (id, NCT ID) pairs, read before the deletion.
-    """
-    trial_ids = [pk for pk, _ in trials]
-    search_index.update(trial_ids)
-    record_cache.forget({nct_id for _, nct_id in trials})
-    related.refresh(trial_ids)
+
+def _naming(trial_ids):
+    return set(RelatedTrial.objects.filter(related_id__in=trial_ids).values_list("trial_id", flat=True))
+
+
+def _refresh_related(trial_ids):
+    """Refreshes the related lists for these changed trials; returns the trials whose pages show a list that
+    changed or that named one of them (whose title or status shown there may have changed)."""
+    naming = _naming(trial_ids)
+    return naming | related.refresh(trial_ids)
+
+
+def _pages_changed(trial_ids, now):
+    """What the pages of these trials show changed: a new ETag, and the cached last change forgotten."""
+    for batch in _batches(list(trial_ids)):
+        Trial.objects.filter(pk__in=batch).update(pages_changed_at=now)
+        record_cache.forget(Trial.objects.filter(pk__in=batch).values_list("nct_id", flat=True).distinct())
+
+
+def _batches(ids):
+    for start in range(0, len(ids), BATCH_SIZE):
+        yield ids[start : start + BATCH_SIZE]
 
 
 def _record_versions(trial_ids, user, reason, created, records):

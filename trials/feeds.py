@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .models import Trial
 from .search.criteria import Criteria
+from .site import absolute_url
 from .views.search import search_for
 
 FEED_SIZE = 50
@@ -39,6 +40,10 @@ class FeedSearch:
     criteria: Criteria
     query_string: str
 
+    @property
+    def query(self):
+        return f"?{self.query_string}" if self.query_string else ""
+
 
 class SearchFeed(Feed):
     """One instance serves every request (and every thread): what a request asked for travels in its FeedSearch,
@@ -56,7 +61,13 @@ class SearchFeed(Feed):
         return _("Trials matching “%(words)s”") % {"words": words} if words else _("New and updated clinical trials")
 
     def link(self, search):
-        return reverse("trials:list") + (f"?{search.query_string}" if search.query_string else "")
+        return absolute_url(reverse("trials:list") + search.query)
+
+    def feed_url(self, search):
+        return absolute_url(reverse("trials:feed") + search.query)
+
+    def item_link(self, trial):
+        return absolute_url(trial.get_absolute_url())
 
     def description(self, search):
         return _("The most recently posted or updated trials for this search, newest first.")

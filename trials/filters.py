@@ -8,6 +8,7 @@ filters still apply, so odd links give a useful page, never an error.
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from . import choices, nearby
@@ -22,12 +23,10 @@ DATE_FORMATS = ["%Y-%m-%d", "%Y-%m", "%Y"]  # the page's date boxes send the fir
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 
-def _named(texts):
-    """Rows whose name is one of the texts (any case) or whose slug is one of them."""
-    matching = Q()
-    for text in texts:
-        matching |= Q(name__iexact=text) | Q(slug=text)
-    return matching
+def _named(model, texts):
+    """Rows whose name is one of the texts (any case) or whose slug is one of them: two IN lists, however many."""
+    lowered = [text.lower() for text in texts]
+    return model.objects.alias(lowered=Lower("name")).filter(Q(lowered__in=lowered) | Q(slug__in=texts))
 
 
 def date_filter(field_name, lookup_expr, label):
@@ -124,14 +123,14 @@ class TrialFilter(django_filters.FilterSet):
         return entries.filter(phase__in={stored for phase in value for stored in choices.Phase.including(phase)})
 
     def filter_condition(self, entries, name, value):
-        conditions = Condition.objects.filter(_named(value))
+        conditions = _named(Condition, value)
         return entries.filter(trial_id__in=TrialCondition.objects.filter(condition__in=conditions).values("trial_id"))
 
     def filter_intervention_type(self, entries, name, value):
         return entries.filter(trial_id__in=Intervention.objects.filter(type__in=value).values("trial_id"))
 
     def filter_sponsor(self, entries, name, value):
-        sponsors = Sponsor.objects.filter(_named(value))
+        sponsors = _named(Sponsor, value)
         collaborating = Collaboration.objects.filter(sponsor__in=sponsors).values("trial_id")
         return entries.filter(Q(lead_sponsor__in=sponsors) | Q(trial_id__in=collaborating))
 
@@ -148,10 +147,8 @@ class TrialFilter(django_filters.FilterSet):
         return entries.filter(**{name: value == "true"})
 
     def filter_country(self, entries, name, value):
-        matching = Q()
-        for text in value:
-            matching |= Q(country__iexact=text)
-        return entries.filter(trial_id__in=Location.objects.filter(matching).values("trial_id"))
+        sites = Location.objects.alias(lowered=Lower("country")).filter(lowered__in=[text.lower() for text in value])
+        return entries.filter(trial_id__in=sites.values("trial_id"))
 
     def filter_near(self, entries, name, value):
         distance = self.valid_values().get("distance") or DEFAULT_DISTANCE_KM  # the radius, a field of the form

@@ -23,11 +23,19 @@ class TextValuesInput(forms.TextInput):
 
 
 class TextValuesField(forms.Field):
+    """Names typed or ticked (conditions, sponsors, countries): at most MAX_VALUES of them, each of 300 characters."""
+
     widget = TextValuesInput
     default_validators = []
+    MAX_VALUES = 50
 
     def to_python(self, value):
-        values = [text.strip() for text in (value or [])]
+        values = list(dict.fromkeys(text.strip() for text in (value or [])))
+        if len(values) > self.MAX_VALUES:
+            raise forms.ValidationError(
+                _("Choose at most %(limit)d here, or search for the words they share.") % {"limit": self.MAX_VALUES},
+                code="max_values",
+            )
         for text in values:
             ProhibitNullCharactersValidator()(text)
             if len(text) > 300:

@@ -139,9 +139,11 @@ def refresh(trial_ids):
 
     A list that named a changed trial is rebuilt whole only when that trial's score in it fell (a trial it
     did not hold may now rank fifth); otherwise it is re-ranked from its stored scores, as are the lists a
-    changed trial now enters.
+    changed trial now enters. Returns the ids of the trials whose lists it wrote.
     """
     changed = set(trial_ids)
+    if not changed:
+        return set()
     published = Trial.objects.published()
     live = set(published.filter(pk__in=changed).values_list("pk", flat=True))
     features = _features(published.filter(pk__in=live))
@@ -164,6 +166,7 @@ def refresh(trial_ids):
     RelatedTrial.objects.bulk_create(
         [link for trial_id, ranked in lists.items() for link in _links(trial_id, ranked)], batch_size=1000
     )
+    return lists.keys()
 
 
 def _keys(features, trial_ids):

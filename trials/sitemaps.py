@@ -1,11 +1,21 @@
+"""/sitemap.xml: every published trial, at the portal's own address (trials.site), whatever Host asked."""
+
 from django.contrib.sitemaps import Sitemap
 
+from . import site
 from .models import Trial
 
 
 class TrialSitemap(Sitemap):
     changefreq = "weekly"
     limit = 10000
+
+    @property
+    def protocol(self):
+        return site.scheme()
+
+    def get_domain(self, site_of_request=None):
+        return site.domain()
 
     def items(self):
         return Trial.objects.published().only("nct_id", "last_update_posted_date").order_by("nct_id")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from trials import history, models, workflow
-from trials.changes import trials_changed, trials_deleted
+from trials.changes import deleting, trials_changed
 from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
 from trials.views.exports import csv_download, json_download
@@ -244,9 +244,8 @@ class TrialAdmin(SimpleHistoryAdmin):
         self.delete_queryset(request, models.Trial.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        deleted = list(queryset.values_list("pk", "nct_id"))
-        super().delete_queryset(request, queryset)
-        trials_deleted(deleted)
+        with deleting(queryset):
+            super().delete_queryset(request, queryset)
 
     # History: field by field, from each version's whole record (its related rows included).
 
@@ -335,4 +334,4 @@ class TrialAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         ids = list(queryset.order_by("nct_id").values_list("pk", flat=True))
-        return csv_download(ids, request.build_absolute_uri, filename="selected-trials.csv")
+        return csv_download(ids, filename="selected-trials.csv")

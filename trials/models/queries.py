@@ -11,7 +11,7 @@ OVERVIEW_FIELDS = [
     "overall_status", "phase", "study_type", "allocation", "enrollment_count", "enrollment_type",
     *(f"{date}{part}" for date in ("start_date", "completion_date", "last_update_posted_date")
       for part in ("", "_precision", "_type")),
-    "brief_summary", "detailed_description", "has_results", "source_record", "updated_at",
+    "brief_summary", "detailed_description", "has_results", "source_record", "pages_changed_at",
 ]  # fmt: skip
 
 

@@ -25,6 +25,13 @@ def unique_slugs(model, texts, max_length=200):
 
 
 class SponsorQuerySet(models.QuerySet):
+    def shown(self):
+        """The sponsors the public sees: those a published trial names as lead or collaborator."""
+        return self.filter(
+            models.Q(pk__in=self.filter(published("led_trials__")).values("pk"))
+            | models.Q(pk__in=self.filter(published("collaborations__trial__")).values("pk"))
+        )
+
     def with_published_counts(self):
         """Each sponsor with how many published trials it leads (lead_count) and collaborates on."""
         return self.annotate(
@@ -36,6 +43,10 @@ class SponsorQuerySet(models.QuerySet):
 
 
 class ConditionQuerySet(models.QuerySet):
+    def shown(self):
+        """The conditions the public sees: those a published trial studies."""
+        return self.filter(pk__in=self.filter(published("trial_conditions__trial__")).values("pk"))
+
     def with_published_counts(self):
         """Each condition with how many published trials study it (trial_count)."""
         return self.annotate(
@@ -103,11 +114,19 @@ class Condition(models.Model):
         return first if first.isalpha() else "#"
 
 
+class InvestigatorQuerySet(models.QuerySet):
+    def shown(self):
+        """The investigators the public sees: those a published trial names."""
+        return self.filter(pk__in=self.filter(published("officials__trial__")).values("pk"))
+
+
 class Investigator(models.Model):
     """A person named as an overall official, identified by name and affiliation."""
 
     name = models.CharField(max_length=300)
     affiliation = models.CharField(max_length=500, blank=True)
+
+    objects = InvestigatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
@@ -169,11 +170,18 @@ class Trial(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    pages_changed_at = models.DateTimeField(
+        db_default=Now(),
+        editable=False,
+        help_text="When anything its public pages show last changed: the record, or a trial its related list names.",
+    )
 
     objects = TrialQuerySet.as_manager()
     # Versions are written by trials.history once the related rows are saved too, never on save()
     # of the row alone (which would miss the inlines and the importer's related rows).
-    history = HistoricalRecords(excluded_fields=["source_record", "created_at", "updated_at"], bases=[VersionRecord])
+    history = HistoricalRecords(
+        excluded_fields=["source_record", "created_at", "updated_at", "pages_changed_at"], bases=[VersionRecord]
+    )
     skip_history_when_saving = True
 
     class Meta:

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext, pgettext, pgettext_lazy
 from trials.choices import DatePrecision, DateType, RelatedReason
 from trials.eligibility import unescape_markdown
 from trials.identifiers import registry_link
+from trials.site import absolute_url
 
 register = template.Library()
 
@@ -75,12 +76,16 @@ def _markdown_converter():
     converter = getattr(_converters, "markdown", None)
     if converter is None:
         converter = _converters.markdown = markdown_lib.Markdown(extensions=["sane_lists"])
+        # Registry text is text: HTML typed in it shows as typed, escaped. Passed through as HTML, a tag the
+        # sanitiser removes would take the rest of the text with it (an unclosed <style>) or turn it to markup.
+        converter.preprocessors.deregister("html_block")
+        converter.inlinePatterns.deregister("html")
     return converter.reset()
 
 
 @register.filter
 def markdown(text):
-    """Registry markdown as HTML, sanitised with nh3: no HTML from a record reaches the page unescaped."""
+    """Registry markdown as HTML, sanitised with nh3 as well: HTML in a record shows as the text it is."""
     if not text:
         return ""
     if not MARKUP.search(text):  # the same HTML as below, a tenth of the time
@@ -164,16 +169,21 @@ def identifier_link(secondary):
     return format_html('<a href="{}" rel="nofollow noopener">{}</a>{}', url, secondary.identifier, label)
 
 
-@register.simple_tag(takes_context=True)
-def trial_json_ld(context, trial):
+@register.filter
+def absolute(path):
+    """A path at the portal's own address (settings.SITE_ORIGIN), never the request's Host."""
+    return absolute_url(path)
+
+
+@register.simple_tag
+def trial_json_ld(trial):
     """schema.org MedicalTrial as a JSON-LD script; "</script>" in any text cannot close the element."""
-    request = context["request"]
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalTrial",
         "name": trial.brief_title,
         "identifier": trial.nct_id,
-        "url": request.build_absolute_uri(trial.get_absolute_url()),
+        "url": absolute_url(trial.get_absolute_url()),
         "description": trial.summary_text[:500],
         "sponsor": {"@type": "Organization", "name": trial.lead_sponsor.name},
         "healthCondition": [{"@type": "MedicalCondition", "name": c.name} for c in trial.ordered_conditions],

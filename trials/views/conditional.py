@@ -1,7 +1,8 @@
 """Conditional GET and a page cache for a record's pages and its JSON.
 
-The ETag changes when the trial changes (its updated_at, set on every save, import,
-publication, merge and staff edit), when the page language changes, and when the portal's
+The ETag changes when anything the page shows changes (the trial's pages_changed_at, set by
+trials.changes on every save, import, publication, merge and staff edit of the trial, and of
+any trial its related list names), when the page language changes, and when the portal's
 own templates, code, translations or static files change. So it serves twice:
 
 - a browser or CDN that sends it back in If-None-Match gets 304 Not Modified;
@@ -64,7 +65,7 @@ def respond(request, nct_id, load, render):
         updated = last_change(nct_id) if "If-None-Match" in request.headers else None
         if updated is None:
             trial = load()
-            updated = trial.updated_at.timestamp()
+            updated = trial.pages_changed_at.timestamp()
         page_cache.set(key, updated, LAST_CHANGE_SECONDS)
     etag = quote_etag(f"{updated:.6f}-{get_language()}-{release()}")
     response = get_conditional_response(request, etag=etag)
@@ -76,8 +77,8 @@ def respond(request, nct_id, load, render):
 
 
 def last_change(nct_id):
-    """The published trial's updated_at as a timestamp, or None."""
-    found = Trial.objects.published().filter(nct_id=nct_id).order_by().values_list("updated_at", flat=True)[:1]
+    """When what the published trial's pages show last changed, as a timestamp, or None."""
+    found = Trial.objects.published().filter(nct_id=nct_id).order_by().values_list("pages_changed_at", flat=True)[:1]
     return found[0].timestamp() if found else None
 
 

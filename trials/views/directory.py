@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from trials.choices import Status
 from trials.models import Condition, Investigator, Sponsor, Trial
 
-# Only published trials count and are listed (drafts and revisions are staff-only).
+# Only published trials count and are listed (drafts and revisions are staff-only); a sponsor, investigator
+# or condition that only drafts name has no public page.
 PAGE_SIZE = 20
 COLLABORATIONS_SHOWN = 100
 
@@ -29,7 +30,7 @@ def sponsor_list(request):
 
 
 def sponsor_detail(request, slug):
-    sponsor = get_object_or_404(Sponsor, slug=slug)
+    sponsor = get_object_or_404(Sponsor.objects.shown(), slug=slug)
     led = Trial.objects.published().filter(lead_sponsor=sponsor)
     status_counts = [
         (Status(row["overall_status"]).label, row["count"])
@@ -47,7 +48,7 @@ def sponsor_detail(request, slug):
 
 
 def investigator_detail(request, pk):
-    investigator = get_object_or_404(Investigator, pk=pk)
+    investigator = get_object_or_404(Investigator.objects.shown(), pk=pk)
     officials = (
         investigator.officials.filter(trial__in=Trial.objects.published())
         .select_related("trial__lead_sponsor")
@@ -65,7 +66,7 @@ def condition_list(request):
 
 
 def condition_detail(request, slug):
-    condition = get_object_or_404(Condition, slug=slug)
+    condition = get_object_or_404(Condition.objects.shown(), slug=slug)
     return render(
         request,
         "trials/condition_detail.html",
