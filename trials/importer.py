@@ -195,13 +195,12 @@ class Importer:
         self.result = ImportResult()
         self.shared = SharedRows()
         self.pending = {}  # NCT ID -> (Item, StudyData)
-        self.changed = []  # ids of the trials written
 
     def finish(self):
         """Write the studies still pending, then what follows the whole run (changes.import_finished); returns
         the ImportResult."""
         self.flush()
-        import_finished(self.changed)
+        import_finished()
         return self.result
 
     def fail(self, item, message):
@@ -262,7 +261,6 @@ class Importer:
             records={trial.pk: record for trial, record in zip(trials, records, strict=True)},
             refresh_related=False,  # finish() does it once for the whole run
         )
-        self.changed.extend(trial.pk for trial in trials)
 
     def _save_one(self, item, data, trial):
         try:
