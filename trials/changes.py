@@ -57,9 +57,11 @@ def trials_changed(trial_ids, user=None, reason="Edited", *, created=(), records
         _pages_changed(set(batch) | (_refresh_related(batch) if refresh_related else set()), now)
 
 
+@transaction.atomic
 def import_finished():
     """After an import run, whose batches took trials_changed(refresh_related=False): the related lists of every
-    trial marked related_stale (this run's, and any an interrupted run left), once.
+    trial marked related_stale (this run's, and any an interrupted run left), once, with the pages' dates in the
+    same transaction (killed half-way, it leaves the marks for the next run).
 
     Also indexes published trials that have no search entry yet (stored before search existed).
     """
