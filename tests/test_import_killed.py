@@ -19,6 +19,8 @@ from django.db import connection
 
 from .conftest import ROOT, sample_paths
 
+pytestmark = pytest.mark.django_db(transaction=True)  # on PostgreSQL, the children commit to the test database
+
 CHILD = ROOT / "tests" / "interrupted_import.py"
 STUDIES = 30  # six batches of five
 
@@ -41,7 +43,6 @@ def migrated_sqlite(tmp_path_factory):
 @pytest.fixture
 def database_url(request, tmp_path):
     if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")
         db = connection.settings_dict
         return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     path = tmp_path / "db.sqlite3"
