@@ -1,6 +1,7 @@
 import pytest
+from django.core.exceptions import ValidationError
 
-from trials.identifiers import registry_link
+from trials.identifiers import registry_link, validate_nct_id
 
 
 @pytest.mark.parametrize(
@@ -25,3 +26,11 @@ def test_known_registries_are_linked(identifier, expected):
 def test_a_record_link_is_used_for_unknown_registries_but_only_over_http():
     assert registry_link("R01-123", "https://reporter.nih.gov/x") == ("", "https://reporter.nih.gov/x")
     assert registry_link("R01-123", "javascript:alert(1)") is None
+
+
+@pytest.mark.parametrize("nct_id", ["NCT01234567\n", "\nNCT01234567", "NCT01234567 "])
+def test_an_nct_id_must_be_the_whole_value(nct_id):
+    """The admin's and the model's check: "$" would let a trailing newline through."""
+    validate_nct_id("NCT01234567")
+    with pytest.raises(ValidationError):
+        validate_nct_id(nct_id)

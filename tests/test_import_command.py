@@ -195,7 +195,7 @@ def test_one_bad_study_is_skipped_while_the_others_import(tmp_path, seed_study):
     page.write_text(json.dumps({"studies": [bad, seed_study]}), encoding="utf-8")
     status, out, err = run_import(page)
     assert status == 1
-    assert "NCT00000001 designModule.enrollmentInfo.count: expected a whole number of 0 or more" in err
+    assert "NCT00000001 designModule.enrollmentInfo.count: expected a whole number from 0 to 2147483647" in err
     assert out.startswith("1 imported, 0 updated, 0 unchanged, 1 failed")
     assert list(Trial.objects.values_list("nct_id", flat=True)) == ["NCT07107204"]
 
@@ -214,9 +214,10 @@ def test_a_failed_update_keeps_the_stored_version_whole(tmp_path, seed_study):
     assert snapshot() == before
 
 
-def test_a_database_error_mid_study_fails_only_that_study_and_rolls_it_back(monkeypatch, seed_study):
-    """If writing fails half-way (here: the criteria insert), that study's earlier writes are undone
-    and the other studies of its batch are still imported."""
+@pytest.mark.parametrize("error", [IntegrityError, OverflowError])  # a database's refusal, or a driver's
+def test_an_error_mid_study_fails_only_that_study_and_rolls_it_back(monkeypatch, seed_study, error):
+    """If writing fails half-way (here: the criteria insert), whatever the error, that study's earlier writes
+    are undone and the other studies of its batch are still imported."""
     import_paths(SEED_PATH)
     before = snapshot()
     original = EligibilityCriterion.objects.bulk_create
@@ -224,7 +225,7 @@ def test_a_database_error_mid_study_fails_only_that_study_and_rolls_it_back(monk
     def bulk_create(objs, *args, **kwargs):
         objs = list(objs)
         if any("FAIL-ME" in criterion.text for criterion in objs):
-            raise IntegrityError("simulated failure")
+            raise error("simulated failure")
         return original(objs, *args, **kwargs)
 
     monkeypatch.setattr(EligibilityCriterion.objects, "bulk_create", bulk_create)
@@ -241,6 +242,25 @@ def test_a_database_error_mid_study_fails_only_that_study_and_rolls_it_back(monk
     assert importer.result.imported == 1
     assert Trial.objects.get(nct_id="NCT07107204").brief_title != "Half-written"
     assert snapshot()[0]["NCT07107204"] == before[0]["NCT07107204"]
+
+
+def test_an_unforeseen_error_reading_one_study_fails_that_study_alone(monkeypatch, seed_study):
+    from trials import importer as module
+
+    original = module.parse_study
+
+    def parse_study(study):
+        if study is seed_study:
+            raise KeyError("something no check foresaw")
+        return original(study)
+
+    monkeypatch.setattr(module, "parse_study", parse_study)
+    importer = Importer()
+    importer.add(Item("seed.json", seed_study))
+    importer.add(Item("other.json", load_json(sample_paths()[0])))
+    result = importer.finish()
+    assert result.failures == ["seed.json: NCT07107204 study: cannot be read (KeyError: 'something no check foresaw')"]
+    assert (result.imported, Trial.objects.count()) == (1, 1)
 
 
 def test_a_file_that_is_not_utf8_is_reported(tmp_path):

@@ -28,7 +28,7 @@ def make_trial(db):
     return make
 
 
-@pytest.mark.parametrize("nct_id", ["NCT1234567", "nct00000001", "NCT000000011", "XYZ00000001"])
+@pytest.mark.parametrize("nct_id", ["NCT1234567", "nct00000001", "NCT000000011", "XYZ00000001", "NCT00000001\n"])
 def test_the_database_rejects_a_malformed_nct_id(make_trial, nct_id):
     # PostgreSQL refuses a 12-character ID for its length (DataError) before checking the pattern
     with pytest.raises((IntegrityError, DataError)), transaction.atomic():

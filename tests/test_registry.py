@@ -175,7 +175,12 @@ ARMS = "armsInterventionsModule"
         ("identificationModule.nctId", "NCT123", "identificationModule.nctId", "An NCT ID is NCT followed by 8 digits"),
         ("eligibilityModule.minimumAge", "80 Years", "eligibilityModule.maximumAge", "below the minimum age"),
         ("eligibilityModule.minimumAge", "adult", "eligibilityModule.minimumAge", "is not an age"),
-        ("designModule.enrollmentInfo.count", -5, "designModule.enrollmentInfo.count", "0 or more"),
+        ("designModule.enrollmentInfo.count", -5, "designModule.enrollmentInfo.count", "from 0 to 2147483647"),
+        ("designModule.enrollmentInfo.count", 10**20, "designModule.enrollmentInfo.count", "from 0 to 2147483647"),
+        ("designModule.phases", [{}], "designModule.phases", "expected a list of phases, got [{}]"),
+        ("identificationModule.nctId", "NCT07107204\n", "identificationModule.nctId", "NCT followed by 8 digits"),
+        ("identificationModule.nctIdAliases", ["NCT00000001\n"], "identificationModule.nctIdAliases", "NCT IDs"),
+        ("statusModule.statusVerifiedDate", "2025-09\n", "statusModule.statusVerifiedDate", "is not a date"),
         ("designModule.phases", ["PHASE1", "PHASE4"], "designModule.phases", "unknown phase combination"),
         ("statusModule.startDateStruct.date", "2025-13-01", "statusModule.startDateStruct", "is not a date"),
         (f"{ARMS}.interventions[0].type", "PILL", f"{ARMS}.interventions[0].type", "unknown value 'PILL'"),
@@ -190,6 +195,78 @@ def test_bad_values_name_the_field_and_the_reason(seed_study, path, value, field
         parse_study(seed_study)
     assert raised.value.field == field
     assert reason in raised.value.reason
+
+
+SITE = "contactsLocationsModule.locations[0]"
+
+
+def nested(depth):
+    """[[[…]]]: `depth` lists in one another."""
+    value = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "reason"),
+    [
+        (f"{SITE}.geoPoint.lat", float("inf"), f"{SITE}.geoPoint.lat", "Infinity is not a number JSON allows"),
+        (f"{SITE}.geoPoint.lon", float("-inf"), f"{SITE}.geoPoint.lon", "-Infinity is not a number JSON allows"),
+        (f"{SITE}.geoPoint.lat", float("nan"), f"{SITE}.geoPoint.lat", "NaN is not a number JSON allows"),
+        (f"{SITE}.geoPoint.lat", 10**400, f"{SITE}.geoPoint.lat", "expected a number from -90 to 90"),
+        ("statusModule.someFutureField", [1.5, float("nan")], "statusModule.someFutureField[1]", "NaN is not"),
+        ("identificationModule.briefTitle", "Lone \ud800 half", "identificationModule.briefTitle", "lone surrogate"),
+        ("descriptionModule.briefSummary", "NUL \x00 byte", "descriptionModule.briefSummary", "holds a NUL"),
+        # 40 lists in one another: the 31st is 33 levels below the study (protocolSection, statusModule, nested)
+        ("statusModule.nested", nested(40), "statusModule.nested" + "[0]" * 30, "nested deeper than 32 levels"),
+    ],
+)
+def test_values_no_database_stores_are_refused_wherever_they_are(seed_study, path, value, field, reason):
+    """Checked anywhere in the study, modelled or only kept in the stored record (which the database
+    would otherwise refuse with an error naming no field, or store as text no page can send)."""
+    change(seed_study, "contactsLocationsModule.locations", [{"facility": "Clinic", "geoPoint": {"lat": 1, "lon": 2}}])
+    change(seed_study, path, value)
+    with pytest.raises(RecordError) as raised:
+        parse_study(seed_study)
+    assert (raised.value.field, reason in raised.value.reason) == (field, True)
+
+
+def test_a_lone_surrogate_in_a_key_is_refused(seed_study):
+    seed_study["resultsSection"] = {"\udc80key": 1}
+    with pytest.raises(RecordError) as raised:
+        parse_study(seed_study)
+    assert (raised.value.field, raised.value.reason) == (
+        "resultsSection",
+        "the key '\\udc80key' holds a NUL or a lone surrogate, which are not text",
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "limit"),
+    [
+        ("identificationModule.briefTitle", 500),
+        ("identificationModule.orgStudyIdInfo.id", 200),
+        ("identificationModule.organization.fullName", 300),
+        ("sponsorCollaboratorsModule.leadSponsor.name", 300),
+        ("conditionsModule.conditions[0]", 300),
+        ("conditionsModule.keywords[0]", 300),
+        (f"{ARMS}.interventions[0].name", 500),
+        ("contactsLocationsModule.centralContacts[0].phone", 100),
+        ("contactsLocationsModule.overallOfficials[0].affiliation", 500),
+        (f"{SITE}.city", 200),
+        (f"{SITE}.contacts[0].phoneExt", 50),
+    ],
+)
+def test_text_longer_than_its_model_field_is_refused_naming_the_field(seed_study, path, limit):
+    change(seed_study, "contactsLocationsModule.locations", [{"city": "Tianjin", "contacts": [{"phoneExt": "1"}]}])
+    change(seed_study, "conditionsModule.keywords", ["antibody"])
+    change(seed_study, path, "x" * limit)
+    parse_study(seed_study)  # the limit itself is allowed
+    change(seed_study, path, "x" * (limit + 1))
+    with pytest.raises(RecordError) as raised:
+        parse_study(seed_study)
+    assert (raised.value.field, raised.value.reason) == (path, f"{limit + 1} characters, more than the {limit} allowed")
 
 
 def test_unknown_extra_fields_are_ignored(seed_study):

@@ -13,8 +13,10 @@ trials_changed() with the trials it changed. That function, and nothing else:
   made of: theirs, and those of the trials whose related lists named them or now do) and
   forgets those pages' cached last change, so they are fetched anew at once.
 
-The importer calls import_finished() once at the end of a run for the related lists.
-deleting() does the same around a deletion by staff (no date or version: the history
+The importer's batches leave the related lists to import_finished(), called once at the end of a run: the
+trials they wrote are marked related_stale in the same transaction as their rows, so a run killed before its
+end leaves the mark, and the next run's end rebuilds those lists even when it changes nothing.
+deleting() brings what follows a deletion by staff up to date (no date or version: the history
 records the deletion itself). tests/test_changes.py holds every write path to all of these.
 """
 
@@ -43,22 +45,27 @@ def trials_changed(trial_ids, user=None, reason="Edited", *, created=(), records
     records: {trial id: protocol section} when the caller has each record as written (the importer, which
     stores every version it writes); otherwise each record is read back from the rows and a version is
     stored only when it differs from the latest.
-    refresh_related: False only for the importer, which refreshes the lists once when it finishes.
+    refresh_related: False only for the importer, which marks the trials related_stale and refreshes their
+    lists once when it finishes (import_finished).
     Trials are brought up to date BATCH_SIZE at a time, so no query names more ids than that.
     """
     trial_ids, now = list(dict.fromkeys(trial_ids)), timezone.now()
     for batch in _batches(trial_ids):
-        Trial.objects.filter(pk__in=batch).update(updated_at=now)
+        Trial.objects.filter(pk__in=batch).update(updated_at=now, related_stale=not refresh_related)
         search_index.update(batch)
         _record_versions(batch, user, reason, set(created), records)
         _pages_changed(set(batch) | (_refresh_related(batch) if refresh_related else set()), now)
 
 
-def import_finished(trial_ids):
-    """After an import run, whose batches took trials_changed(refresh_related=False): the related lists, once.
+@transaction.atomic
+def import_finished():
+    """After an import run, whose batches took trials_changed(refresh_related=False): the related lists of every
+    trial marked related_stale (this run's, and any an interrupted run left), once, with the pages' dates in the
+    same transaction (killed half-way, it leaves the marks for the next run).
 
     Also indexes published trials that have no search entry yet (stored before search existed).
     """
+    trial_ids = list(Trial.objects.filter(related_stale=True).values_list("pk", flat=True))
     few = len(trial_ids) <= INCREMENTAL_LIMIT
     if trial_ids and few and len(trial_ids) * INCREMENTAL_SHARE < Trial.objects.published().count():
         _pages_changed(_refresh_related(trial_ids), timezone.now())

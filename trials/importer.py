@@ -8,21 +8,27 @@ study is reported and skipped, and nothing already stored is lost or
 half-overwritten.
 """
 
-import io
 import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 
 from .changes import import_finished, trials_changed
+from .identifiers import validate_nct_id
 from .models import Trial
 from .registry import RecordError, SharedRows, parse_study, save_studies
 
 LINE_SUFFIXES = {".ndjson", ".jsonl"}
 STUDY_SUFFIXES = {".json"} | LINE_SUFFIXES
 READABLE_SUFFIXES = STUDY_SUFFIXES | {".zip"}
+# The most one JSON document (a file, a zip entry or a line) may hold, so memory stays bounded (reading one
+# takes about five times its size) whatever the input. An API page of 1,000 studies is about 25 MB.
+MAX_DOCUMENT_BYTES = 64 * 2**20
+SKIP_CHUNK = 2**20  # bytes read at a time while skipping the rest of a line that is too long
+MAX_MESSAGE = 500  # characters of a failure's reason
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
 @dataclass
@@ -35,31 +41,57 @@ class Item:
 
     @property
     def nct_id(self):
+        """The study's NCT ID, or "-" when it has none that is valid (the reason then names what it has)."""
         try:
-            return self.study["protocolSection"]["identificationModule"]["nctId"]
+            nct_id = self.study["protocolSection"]["identificationModule"]["nctId"]
         except (TypeError, KeyError):
             return "-"
+        return nct_id if isinstance(nct_id, str) and validate_nct_id.regex.search(nct_id) else "-"
+
+
+def too_large(what):
+    return f"{what} more than the {MAX_DOCUMENT_BYTES:,} bytes one JSON document may hold"
 
 
 def _read_stream(source, stream, suffix):
     """Studies from one open binary file: a whole JSON document, or one study a line (read as it goes)."""
-    text = io.TextIOWrapper(stream, encoding="utf-8")
+    if suffix in LINE_SUFFIXES:
+        yield from _read_lines(source, stream)
+        return
+    document = stream.read(MAX_DOCUMENT_BYTES + 1)
+    if len(document) > MAX_DOCUMENT_BYTES:
+        yield Item(source, error=too_large("file: it holds"))
+    else:
+        yield from _studies_from_json(source, document)
+
+
+def _read_lines(source, stream):
+    """One study a line; a line over MAX_DOCUMENT_BYTES is skipped a chunk at a time, never held whole."""
+    number = 0
+    while line := stream.readline(MAX_DOCUMENT_BYTES + 1):
+        number += 1
+        if len(line) > MAX_DOCUMENT_BYTES:
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(SKIP_CHUNK)
+            yield Item(f"{source}:{number}", error=too_large("file: the line holds"))
+        elif line.strip():
+            yield from _studies_from_json(f"{source}:{number}", line)
+
+
+def _studies_from_json(source, document):
     try:
-        if suffix in LINE_SUFFIXES:
-            for number, line in enumerate(text, start=1):
-                if line.strip():
-                    yield from _studies_from_json(f"{source}:{number}", line)
-        else:
-            yield from _studies_from_json(source, text.read())
+        data = json.loads(document.decode("utf-8"))
     except UnicodeDecodeError as exc:
         yield Item(source, error=f"file: not UTF-8 text ({exc.reason})")
-
-
-def _studies_from_json(source, text):
-    try:
-        data = json.loads(text)
+        return
     except json.JSONDecodeError as exc:
         yield Item(source, error=f"json: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})")
+        return
+    except RecursionError:
+        yield Item(source, error="json: nested too deep to read")
+        return
+    except ValueError as exc:  # a number of more digits than Python converts
+        yield Item(source, error=f"json: not valid JSON ({exc})")
         return
     if isinstance(data, dict) and "studies" in data and "protocolSection" not in data:
         data = data["studies"]
@@ -96,17 +128,38 @@ def read_studies(path):
 
 def _read_zip(path):
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = sorted(
-                n for n in archive.namelist() if not n.endswith("/") and Path(n).suffix.lower() in STUDY_SUFFIXES
-            )
-            if not names:
-                yield Item(str(path), error="zip: holds no .json, .ndjson or .jsonl files")
-            for name in names:
-                with archive.open(name) as stream:
-                    yield from _read_stream(f"{path}!{name}", stream, Path(name).suffix.lower())
+        archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         yield Item(str(path), error=f"zip: cannot be read ({exc})")
+        return
+    with archive:
+        entries = sorted(
+            (e for e in archive.infolist() if not e.is_dir() and Path(e.filename).suffix.lower() in STUDY_SUFFIXES),
+            key=lambda entry: entry.filename,
+        )
+        if not entries:
+            yield Item(str(path), error="zip: holds no .json, .ndjson or .jsonl files")
+        for entry in entries:
+            source, suffix = f"{path}!{entry.filename}", Path(entry.filename).suffix.lower()
+            if error := _entry_error(entry, suffix):
+                yield Item(source, error=error)
+                continue
+            try:
+                with archive.open(entry) as stream:
+                    yield from _read_stream(source, stream, suffix)
+            except Exception as exc:  # damaged data (a bad CRC, a size the header lied about): this entry alone fails
+                yield Item(source, error=f"zip: entry cannot be read ({exc})")
+
+
+def _entry_error(entry, suffix):
+    """Why a zip entry cannot be read, told from its header alone (nothing is inflated); "" when it can."""
+    if entry.flag_bits & 0x1:
+        return "zip: entry is encrypted (it needs a password)"
+    if entry.compress_type not in ZIP_METHODS:
+        return f"zip: entry is compressed with a method this importer cannot read (method {entry.compress_type})"
+    if suffix not in LINE_SUFFIXES and entry.file_size > MAX_DOCUMENT_BYTES:
+        return too_large(f"zip: the entry expands to {entry.file_size:,} bytes,")
+    return ""
 
 
 @dataclass
@@ -130,8 +183,8 @@ class Importer:
 
     Studies are checked one by one as they are added, then written BATCH_SIZE at a
     time (one INSERT per table), each batch with what follows any change to a trial
-    (trials.changes) in the same transaction. A batch the database refuses is rolled
-    back and written again study by study, each in its own savepoint, so only the
+    (trials.changes) in the same transaction. A batch that fails to be written (whatever the error) is
+    rolled back and written again study by study, each in its own savepoint, so only the
     study at fault fails and nothing stored before is lost or half-overwritten.
     finish() writes what is pending and brings the related-trials lists up to date once.
     """
@@ -142,16 +195,18 @@ class Importer:
         self.result = ImportResult()
         self.shared = SharedRows()
         self.pending = {}  # NCT ID -> (Item, StudyData)
-        self.changed = []  # ids of the trials written
 
     def finish(self):
         """Write the studies still pending, then what follows the whole run (changes.import_finished); returns
         the ImportResult."""
         self.flush()
-        import_finished(self.changed)
+        import_finished()
         return self.result
 
     def fail(self, item, message):
+        """Count a study as failed, with why (cut short: a reason may quote a huge value)."""
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 1] + "…"
         self.result.failures.append(f"{item.source}: {item.nct_id} {message}")
 
     def add(self, item):
@@ -162,6 +217,9 @@ class Importer:
             data = parse_study(item.study)
         except RecordError as exc:
             self.fail(item, f"{exc.field}: {exc.reason}")
+            return
+        except Exception as exc:  # a check this study escaped: it fails alone, the run goes on
+            self.fail(item, f"study: cannot be read ({type(exc).__name__}: {exc})")
             return
         if data.nct_id in self.pending:  # a later version of the same study in this batch
             self.flush()
@@ -182,7 +240,7 @@ class Importer:
                 batch.append((item, data, trial))
         try:
             self._write([(data, trial) for _, data, trial in batch])
-        except DatabaseError:
+        except Exception:  # whatever the error, written again one by one: that reports the study at fault
             self.shared.forget()
             batch = [entry for entry in batch if self._save_one(*entry)]
         for _, _, trial in batch:
@@ -203,12 +261,11 @@ class Importer:
             records={trial.pk: record for trial, record in zip(trials, records, strict=True)},
             refresh_related=False,  # finish() does it once for the whole run
         )
-        self.changed.extend(trial.pk for trial in trials)
 
     def _save_one(self, item, data, trial):
         try:
             self._write([(data, trial)])
-        except DatabaseError as exc:
+        except Exception as exc:
             self.shared.forget()
             self.fail(item, f"database: {str(exc).splitlines()[0]}")
             return False

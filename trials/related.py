@@ -1,8 +1,9 @@
 """Related trials, precomputed: for each trial, up to five others that share the most with it.
 
 Shared conditions weigh most, then shared interventions, then distinctive words of the
-title. Every list is rebuilt when an import finishes (Importer.finish: refresh_related);
-any other change (trials.changes) calls refresh(), which reads only the trials concerned.
+title. An import's end (trials.changes.import_finished) brings up to date the lists of the trials
+marked related_stale, the whole set at once when they are many (refresh_related); any other change
+(trials.changes) calls refresh(), which reads only the trials concerned. Both clear the mark.
 A record page reads its list with the trial instead of scanning all trials on each request.
 
 A trial's candidates for a feature are the first POSTINGS_CAP trials (by id) sharing it,
@@ -130,6 +131,7 @@ def refresh_related():
         link for trial_id in nct_ids for link in _links(trial_id, related_for(trial_id, features, postings, nct_ids))
     ]
     RelatedTrial.objects.all().delete()
+    Trial.objects.filter(related_stale=True).update(related_stale=False)
     return len(RelatedTrial.objects.bulk_create(links, batch_size=1000))
 
 
@@ -166,6 +168,7 @@ def refresh(trial_ids):
     RelatedTrial.objects.bulk_create(
         [link for trial_id, ranked in lists.items() for link in _links(trial_id, ranked)], batch_size=1000
     )
+    Trial.objects.filter(pk__in=changed, related_stale=True).update(related_stale=False)
     return lists.keys()
 
 

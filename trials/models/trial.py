@@ -168,6 +168,10 @@ class Trial(models.Model):
         help_text="The published trial this is a pending revision of.",
     )
 
+    # Set with an import's batch, cleared once its related-trials list and those it enters are brought up to date
+    # (trials.related): an import killed before its end leaves it set, and the next import's end sees to them.
+    related_stale = models.BooleanField(default=False, db_default=False, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     pages_changed_at = models.DateTimeField(
@@ -180,7 +184,8 @@ class Trial(models.Model):
     # Versions are written by trials.history once the related rows are saved too, never on save()
     # of the row alone (which would miss the inlines and the importer's related rows).
     history = HistoricalRecords(
-        excluded_fields=["source_record", "created_at", "updated_at", "pages_changed_at"], bases=[VersionRecord]
+        excluded_fields=["source_record", "related_stale", "created_at", "updated_at", "pages_changed_at"],
+        bases=[VersionRecord],
     )
     skip_history_when_saving = True
 
@@ -189,7 +194,11 @@ class Trial(models.Model):
         permissions = [("publish_trial", "Can publish and unpublish trials")]
         # Every page of a record looks it up by NCT ID, published or (for staff) with its revision;
         # the unique index is partial (revisions share the NCT ID), so such lookups could not use it.
-        indexes = [models.Index(fields=["nct_id"], name="trial_nct_id")]
+        indexes = [
+            models.Index(fields=["nct_id"], name="trial_nct_id"),
+            # The few trials whose related lists wait, found without reading the others
+            models.Index(fields=["related_stale"], condition=Q(related_stale=True), name="trial_related_stale"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["nct_id"],

@@ -13,7 +13,8 @@ from trials.identifiers import validate_nct_id
 from trials.models import Trial
 
 NCT_ID_RE = validate_nct_id.regex
-PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+PARTIAL_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", re.ASCII)
+MAX_COUNT = 2**31 - 1  # the largest whole number a PositiveIntegerField holds on every database
 DATE_PRECISIONS = (choices.DatePrecision.DAY, choices.DatePrecision.MONTH, choices.DatePrecision.YEAR)
 DATE_FORMATS = {choices.DatePrecision.YEAR: "%Y", choices.DatePrecision.MONTH: "%Y-%m"}
 
@@ -27,6 +28,13 @@ class RecordError(ValueError):
         self.reason = reason
 
 
+def check_length(value, limit, where):
+    """Refuse text longer than the model field holding it allows (limit None: no limit)."""
+    if limit is not None and len(value) > limit:
+        raise RecordError(where, f"{len(value)} characters, more than the {limit} allowed")
+    return value
+
+
 class Text:
     def __init__(self, path, name):
         self.path, self.name = path, name
@@ -38,7 +46,7 @@ class Text:
     def check(self, value):
         if not isinstance(value, str):
             raise RecordError(self.where, f"expected text, got {type(value).__name__}")
-        return value
+        return check_length(value, Trial._meta.get_field(self.name).max_length, self.where)
 
     def load(self, value):
         return {self.name: self.check(value)}
@@ -70,8 +78,8 @@ class Bool(Text):
 
 class Count(Text):
     def check(self, value):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise RecordError(self.where, f"expected a whole number of 0 or more, got {value!r}")
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_COUNT:
+            raise RecordError(self.where, f"expected a whole number from 0 to {MAX_COUNT}, got {value!r}")
         return value
 
     def dump(self, trial):
@@ -103,7 +111,7 @@ class NctIdList(Text):
     """Earlier NCT IDs of the same study (nctIdAliases)."""
 
     def check(self, value):
-        if not isinstance(value, list) or not all(isinstance(v, str) and NCT_ID_RE.match(v) for v in value):
+        if not isinstance(value, list) or not all(isinstance(v, str) and NCT_ID_RE.search(v) for v in value):
             raise RecordError(self.where, f"expected a list of NCT IDs, got {value!r}")
         return value
 
@@ -113,8 +121,8 @@ class Phases(Enum):
         super().__init__(path, name, choices.Phase)
 
     def check(self, value):
-        if not isinstance(value, list):
-            raise RecordError(self.where, f"expected a list, got {type(value).__name__}")
+        if not isinstance(value, list) or not all(isinstance(phase, str) for phase in value):
+            raise RecordError(self.where, f"expected a list of phases, got {value!r}")
         try:
             return choices.Phase.from_list(value)
         except ValueError:
@@ -128,7 +136,7 @@ class PartialDate(Text):
     """ "2025", "2025-09" or "2025-09-17": stored as a date plus its precision."""
 
     def check(self, value):
-        match = PARTIAL_DATE_RE.match(value) if isinstance(value, str) else None
+        match = PARTIAL_DATE_RE.fullmatch(value) if isinstance(value, str) else None
         try:
             if not match:
                 raise ValueError

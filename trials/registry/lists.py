@@ -9,8 +9,9 @@ import copy
 from operator import attrgetter
 
 from trials import choices
+from trials.models import Location, Trial
 
-from .fields import FIELDS, ID, SPONSORS, RecordError, value_at
+from .fields import FIELDS, ID, SPONSORS, RecordError, check_length, value_at
 
 ARMS = ("armsInterventionsModule",)
 CONTACTS = ("contactsLocationsModule",)
@@ -34,17 +35,32 @@ def texts(value, where):
     return list(dict.fromkeys(items))
 
 
+def model_field(model, attr):
+    """The model field a dotted attribute path of `model`'s rows ends at, following relations."""
+    *steps, name = attr.split(".")
+    for step in steps:
+        model = model._meta.get_field(step).related_model
+    return model._meta.get_field(name)
+
+
+def max_length(model, attr):
+    """How many characters the field at `attr` holds (None: no limit, or not a text field)."""
+    return getattr(model_field(model, attr), "max_length", None)
+
+
 class Key:
     """One key of a JSON object <-> one model field.
 
     `enum`: the TextChoices its value must be in (None: free text); `attr`: where a row
     holds the value when not under `field` (a dotted path, or a function of the row);
     `default`: its value when the key is missing; `required`: it must not be empty.
+    `source`: the attribute path the value is stored at (None when a function reads it).
     """
 
     def __init__(self, json, field, enum=None, attr=None, default="", required=False):
         self.json, self.field, self.enum, self.default, self.required = json, field, enum, default, required
-        self.get = attr if callable(attr) else attrgetter(attr or field)
+        self.source = None if callable(attr) else attr or field
+        self.get = attr if callable(attr) else attrgetter(self.source)
 
     def read(self, item, where):
         """{field: value} from a JSON object; raises RecordError."""
@@ -81,7 +97,7 @@ class TextsKey(Key):
 class GeoPoint(Key):
     """{"lat": …, "lon": …} <-> latitude and longitude; a point the portal placed itself (geocoded) is not exported."""
 
-    PARTS = (("lat", "latitude"), ("lon", "longitude"))
+    PARTS = (("lat", "latitude", 90), ("lon", "longitude", 180))  # JSON key, field, largest value either way
 
     def __init__(self):
         super().__init__("geoPoint", "latitude")
@@ -91,18 +107,20 @@ class GeoPoint(Key):
         if not isinstance(geo, dict):
             raise RecordError(f"{where}.{self.json}", f"expected {{lat, lon}}, got {geo!r}")
         values = {}
-        for key, name in self.PARTS:
+        for key, name, limit in self.PARTS:
             value = geo.get(key)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
                 raise RecordError(f"{where}.{self.json}.{key}", f"expected a number, got {value!r}")
+            if value is not None and not -limit <= value <= limit:
+                raise RecordError(f"{where}.{self.json}.{key}", f"expected a number from -{limit} to {limit}")
             values[name] = value
         return values
 
     def row(self, location):
-        return {name: None if location.geocoded else getattr(location, name) for _, name in self.PARTS}
+        return {name: None if location.geocoded else getattr(location, name) for _, name, _ in self.PARTS}
 
     def write(self, values):
-        point = {key: values[name] for key, name in self.PARTS}
+        point = {key: values[name] for key, name, _ in self.PARTS}
         return None if None in point.values() else point
 
 
@@ -110,12 +128,14 @@ class Objects:
     """A list of JSON objects at `path`, each one row of `rows` (a related manager's name).
 
     `fixed`: field values every row of this list has (outcomes of one kind); `unique`: rows
-    are stored once, so a repeated object is read once.
+    are stored once, so a repeated object is read once. `parent`: the model whose `rows` they are.
     """
 
-    def __init__(self, path, rows, *keys, fixed=None, unique=False):
+    def __init__(self, path, rows, *keys, fixed=None, unique=False, parent=Trial):
         self.path, self.rows, self.keys, self.fixed, self.unique = path, rows, keys, fixed or {}, unique
         self.where = ".".join(path)
+        model = parent._meta.get_field(rows).related_model
+        self.max_lengths = {key: max_length(model, key.source) for key in keys if key.source}
 
     def read_item(self, item, where):
         if not isinstance(item, dict):
@@ -123,6 +143,8 @@ class Objects:
         values = dict(self.fixed)
         for key in self.keys:
             values.update(key.read(item, where))
+            if limit := self.max_lengths.get(key):
+                check_length(values[key.field], limit, f"{where}.{key.json}")
         return values
 
     def read_value(self, value, where=None):
@@ -208,9 +230,13 @@ class Texts:
     def __init__(self, path, rows, attr):
         self.path, self.rows, self.get = path, rows, attrgetter(attr)
         self.where = ".".join(path)
+        self.max_length = max_length(Trial._meta.get_field(rows).related_model, attr)
 
     def read_value(self, value):
-        return texts(value, self.where)
+        items = texts(value, self.where)
+        for i, item in enumerate(items):
+            check_length(item, self.max_length, f"{self.where}[{i}]")
+        return items
 
     def read(self, data):
         return self.read_value(value_at(data, self.path))
@@ -296,7 +322,7 @@ LOCATIONS = Objects(
     Key("state", "state"),
     Key("zip", "zip"),
     Key("country", "country"),
-    ObjectsKey(Objects(("contacts",), "contacts", *CONTACT_KEYS)),
+    ObjectsKey(Objects(("contacts",), "contacts", *CONTACT_KEYS, parent=Location)),
     GeoPoint(),
 )
 REFERENCES = Objects(

@@ -1,5 +1,8 @@
 """Reading an API v2 study: check every value and map it to a StudyData, or raise RecordError."""
 
+import json
+import math
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -25,6 +28,9 @@ from .lists import (
     REFERENCES,
     SECONDARY_IDS,
 )
+
+MAX_DEPTH = 32  # the registry's records nest about 8 levels deep
+NOT_TEXT_RE = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it) and lone surrogates (not UTF-8)
 
 
 @dataclass
@@ -57,6 +63,7 @@ def parse_study(study):
     """Check an API v2 study dict and map it to a StudyData; raises RecordError with the failing field."""
     if not isinstance(study, dict):
         raise RecordError("study", f"expected a JSON object, got {type(study).__name__}")
+    check_storable(study)
     protocol = study.get("protocolSection")
     if not isinstance(protocol, dict):
         raise RecordError("protocolSection", "missing")
@@ -100,6 +107,33 @@ def parse_study(study):
     _read_arms(protocol, data)
     _check_rules(data)
     return data
+
+
+def check_storable(study):
+    """Refuse, anywhere in the study (modelled or only kept in the stored record), what no database stores as
+    JSON or text: nesting deeper than MAX_DEPTH, NaN or an infinite number, a NUL or a lone surrogate."""
+    stack = [(study, ())]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            raise RecordError(_where(path), f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            if bad := next((key for key in value if NOT_TEXT_RE.search(key)), None):
+                raise RecordError(_where(path), f"the key {bad!r} holds a NUL or a lone surrogate, which are not text")
+            stack.extend((item, (*path, key)) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, (*path, i)) for i, item in enumerate(value))
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise RecordError(_where(path), f"{json.dumps(value)} is not a number JSON allows")
+        elif isinstance(value, str) and NOT_TEXT_RE.search(value):
+            raise RecordError(_where(path), f"{value[:40]!r} holds a NUL or a lone surrogate, which are not text")
+
+
+def _where(path):
+    """("protocolSection", "armsInterventionsModule", "armGroups", 0) -> "armsInterventionsModule.armGroups[0]"."""
+    if path[:1] == ("protocolSection",):  # the fields are named from protocolSection, as everywhere else
+        path = path[1:]
+    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path).lstrip(".") or "study"
 
 
 def _organisation(values):
