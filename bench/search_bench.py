@@ -96,7 +96,7 @@ def generate(n):
             trial.lead_sponsor = rng.choice(sponsors)
             trial.has_results = rng.random() < 0.15
             trials.append(trial)
-        Trial.objects.bulk_create(trials, batch_size=1000)  # PostgreSQL takes 65,535 parameters a query
+        Trial.objects.bulk_create(trials, batch_size=500)  # ~90 columns: PostgreSQL takes 65,535 parameters a query
         extra = [rng.choice(condition_names) for _ in picked]
         TrialCondition.objects.bulk_create(
             TrialCondition(trial=trial, condition=conditions[name], position=k)
