@@ -24,6 +24,7 @@ from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
 from trials.views.exports import csv_download, json_download
 
+from .forms import TrialForm
 from .inlines import (
     CONTACTS,
     DESCRIPTION,
@@ -64,6 +65,7 @@ def dated(name, with_type=True):
 @admin.register(models.Trial)
 class TrialAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/trials/trial/change_form.html"
+    form = TrialForm
     formfield_overrides = URL_FIELDS
     list_display = [
         "nct_id",
