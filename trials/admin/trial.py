@@ -46,8 +46,8 @@ from .inlines import (
     ReferenceInline,
     SecondaryIdentifierInline,
     TrialConditionInline,
-    is_locked,
 )
+from .review import is_locked, is_reviewer
 
 # What the workflow actions did, for the message after them (singular or plural by the count).
 SUBMITTED_MESSAGE = ngettext_lazy(
@@ -208,7 +208,7 @@ class TrialAdmin(SimpleHistoryAdmin):
         return not is_locked(obj) and super().has_change_permission(request, obj)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("trials.publish_trial")
+        return is_reviewer(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # The NCT ID of a record the public has seen never changes (a revision keeps its trial's).
