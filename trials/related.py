@@ -10,6 +10,10 @@ so very common conditions stay cheap. refresh() rebuilds the changed trials' lis
 lists that named them exactly, and puts a changed trial into the other lists it now enters,
 by the scores stored with each link; only what the cap pushes out of a very common feature's
 candidates waits for the next import's full rebuild.
+
+Both work the lists out from what is committed, then write them in one short transaction: on
+SQLite a transaction holds the one write lock from its start, and a full rebuild's reading and
+ranking takes seconds (17 s at 10,000 trials) that staff saves would otherwise wait through.
 """
 
 import heapq
@@ -119,7 +123,6 @@ def _links(trial_id, ranked):
     ]
 
 
-@transaction.atomic
 def refresh_related():
     """Rebuild every trial's related list; returns how many links were written."""
     published = Trial.objects.published()
@@ -129,11 +132,11 @@ def refresh_related():
     links = [
         link for trial_id in nct_ids for link in _links(trial_id, related_for(trial_id, features, postings, nct_ids))
     ]
-    RelatedTrial.objects.all().delete()
-    return len(RelatedTrial.objects.bulk_create(links, batch_size=1000))
+    with transaction.atomic():
+        RelatedTrial.objects.all().delete()
+        return len(RelatedTrial.objects.bulk_create(links, batch_size=1000))
 
 
-@transaction.atomic
 def refresh(trial_ids):
     """After these trials changed: their own lists, and every list they enter, move in or leave.
 
@@ -160,10 +163,10 @@ def refresh(trial_ids):
     nct_ids = dict(published.values_list("id", "nct_id"))
     lists = {trial_id: related_for(trial_id, features, postings, nct_ids) for trial_id in rebuilt}
     lists.update(_entered(live, hits, scores, nct_ids, exclude=rebuilt | changed))
-    RelatedTrial.objects.filter(trial_id__in=changed | lists.keys()).delete()
-    RelatedTrial.objects.bulk_create(
-        [link for trial_id, ranked in lists.items() for link in _links(trial_id, ranked)], batch_size=1000
-    )
+    links = [link for trial_id, ranked in lists.items() for link in _links(trial_id, ranked)]
+    with transaction.atomic():
+        RelatedTrial.objects.filter(trial_id__in=changed | lists.keys()).delete()
+        RelatedTrial.objects.bulk_create(links, batch_size=1000)
 
 
 def _keys(features, trial_ids):

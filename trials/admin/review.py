@@ -13,6 +13,7 @@ trials showing the rows, so each of them stores a version saying who and why.
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as delete_rows
 from django.contrib.admin.utils import unquote
+from django.db import transaction
 from django.shortcuts import redirect
 
 from trials.changes import trials_changed
@@ -76,6 +77,7 @@ class ReviewedRowAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         self.delete_queryset(request, self.model.objects.filter(pk=obj.pk))
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         trial_ids = list(self.trials_showing(queryset).values_list("pk", flat=True))
         super().delete_queryset(request, queryset)

@@ -11,6 +11,7 @@ the editor is told. Every save ends with trials.changes.trials_changed.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
@@ -245,6 +246,7 @@ class TrialAdmin(SimpleHistoryAdmin):
     def delete_model(self, request, obj):
         self.delete_queryset(request, models.Trial.objects.filter(pk=obj.pk))
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         deleted = list(queryset.values_list("pk", "nct_id"))
         super().delete_queryset(request, queryset)
@@ -306,8 +308,9 @@ class TrialAdmin(SimpleHistoryAdmin):
         extra_context = {**(extra_context or {}), "sections": [section for section, _options in self.fieldsets]}
         return super().add_view(request, form_url, extra_context)
 
+    @transaction.atomic
     def _each(self, request, trials, step, done):
-        """Run a workflow step on each trial; `done` is the message after it (a count placeholder)."""
+        """Run a workflow step on each trial, all or none; `done` is the message after it (a count placeholder)."""
         count = 0
         for trial in trials:
             try:
