@@ -310,7 +310,7 @@ class TrialAdmin(SimpleHistoryAdmin):
 
     @transaction.atomic
     def _each(self, request, trials, step, done):
-        """Run a workflow step on each trial, all or none; `done` is the message after it (a count placeholder)."""
+        """Run a workflow step on each trial, in one transaction; `done` is the message after it (a count)."""
         count = 0
         for trial in trials:
             try:
