@@ -117,7 +117,7 @@ def test_an_imports_related_lists_are_worked_out_without_holding_the_write_lock(
 
 
 @pytest.mark.django_db
-def test_a_staff_save_waits_for_a_transaction_holding_its_table_and_is_kept(client, admin_user):
+def test_a_staff_save_waits_for_a_transaction_holding_a_table_it_writes_and_is_kept(client, admin_user):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's locks")
     client.force_login(admin_user)
@@ -125,7 +125,9 @@ def test_a_staff_save_waits_for_a_transaction_holding_its_table_and_is_kept(clie
     other = connections.create_connection("default")
     other.ensure_connection()
     other.connection.execute("BEGIN")
-    other.connection.execute("LOCK TABLE trials_sponsor IN SHARE ROW EXCLUSIVE MODE")  # no writer until COMMIT
+    # A table the save writes (its admin log entry) that this test's own open transaction has not: no writer
+    # gets past this lock until COMMIT, as none gets past the rows an import's batch holds.
+    other.connection.execute("LOCK TABLE django_admin_log IN SHARE ROW EXCLUSIVE MODE")
     release = threading.Timer(2, other.connection.execute, ["COMMIT"])
     started = time.monotonic()
     release.start()
