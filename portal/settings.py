@@ -136,10 +136,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while the importer writes; synchronous=NORMAL is durable in WAL mode
-    # except for the last commits on power loss, and saves an fsync per transaction.
+    # except for the last commits on power loss, and saves an fsync per transaction. One writer at a
+    # time: a transaction takes the write lock as it begins (IMMEDIATE, so it never fails half-way on
+    # a lock) and waits for it up to `timeout` seconds (Python's default is 5): longer than an import
+    # holds it, shorter than gunicorn's 30 s, so a request that waits in vain still gets the 503 page.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 # Streaming read replicas of the primary, as "replica_1", "replica_2", ...: portal.replicas sends a
 # request's reads there, writes and everything outside requests to the primary. Tests mirror them

@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 
 from trials.importer import Importer, read_studies
 
@@ -80,6 +81,25 @@ def seed_trial(db):
     result = import_paths(SEED_PATH)
     assert result.failures == []
     return Trial.objects.for_export().get(nct_id="NCT07107204")
+
+
+@pytest.fixture
+def login(client, django_user_model):
+    """Log in a staff member with a role (a group name), as a superuser ("superuser") or with none (None)."""
+
+    def log_in(role):
+        if role == "superuser":
+            user = django_user_model.objects.filter(
+                username="root"
+            ).first() or django_user_model.objects.create_superuser("root", password=None)
+        else:
+            user, _ = django_user_model.objects.get_or_create(username=f"staff-{role}", is_staff=True)
+            if role:
+                user.groups.add(Group.objects.get(name=role))
+        client.force_login(user)
+        return user
+
+    return log_in
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -20,25 +19,6 @@ pytestmark = pytest.mark.django_db
 
 TRIALS = "/admin/trials/trial/"
 ROLES = ["Trial readers", "Trial editors", "Trial reviewers"]
-
-
-@pytest.fixture
-def login(client, django_user_model):
-    """Log in a staff member with a role (a group name), as a superuser ("superuser") or with none (None)."""
-
-    def log_in(role):
-        if role == "superuser":
-            user = django_user_model.objects.filter(
-                username="root"
-            ).first() or django_user_model.objects.create_superuser("root", password=None)
-        else:
-            user, _ = django_user_model.objects.get_or_create(username=f"staff-{role}", is_staff=True)
-            if role:
-                user.groups.add(Group.objects.get(name=role))
-        client.force_login(user)
-        return user
-
-    return log_in
 
 
 @pytest.fixture
@@ -371,3 +351,72 @@ def test_a_site_placed_by_city_follows_its_city_and_a_typed_point_is_kept(client
     assert client.post(url, {**data, "city": "Tianjin", "latitude": "39.1", "longitude": "117.2"}).status_code == 302
     site.refresh_from_db()
     assert (site.latitude, site.longitude, site.geocoded) == (39.1, 117.2, False)
+
+
+# Uniqueness: a clash is a message on the field to fix, never a server error
+
+
+def add_trial(client, nct_id, sponsor):
+    """Post the admin's add form for a draft with this NCT ID."""
+    data = form_data(client.get(f"{TRIALS}add/"))
+    data.update(
+        nct_id=nct_id, brief_title="A new study", overall_status="NOT_YET_RECRUITING", study_type="OBSERVATIONAL"
+    )
+    return client.post(f"{TRIALS}add/", {**data, "lead_sponsor": sponsor.pk})
+
+
+def field_errors(response):
+    return {name: list(errors) for name, errors in response.context["adminform"].form.errors.items()}
+
+
+def test_adding_a_trial_with_another_trials_nct_id_is_a_field_error(client, login, seed_trial):
+    login("Trial editors")
+    response = add_trial(client, seed_trial.nct_id, seed_trial.lead_sponsor)
+    assert response.status_code == 200
+    assert field_errors(response) == {"nct_id": ["Another trial already has this NCT ID."]}
+    assert Trial.objects.filter(nct_id=seed_trial.nct_id).count() == 1
+
+
+def test_changing_a_drafts_nct_id_to_another_trials_is_a_field_error(client, login, seed_trial):
+    login("Trial editors")
+    assert add_trial(client, "NCT90000001", seed_trial.lead_sponsor).status_code == 302
+    draft = Trial.objects.get(nct_id="NCT90000001")
+    response = post_change(client, draft, nct_id=seed_trial.nct_id)
+    assert response.status_code == 200
+    assert field_errors(response) == {"nct_id": ["Another trial already has this NCT ID."]}
+    assert post_change(client, draft, nct_id="NCT90000002").status_code == 302
+
+
+def test_a_revision_keeps_the_nct_id_of_its_published_trial(client, login, seed_trial):
+    login("Trial editors")
+    revision = workflow.start_revision(seed_trial, None)
+    assert post_change(client, revision, brief_title="Revised").status_code == 302
+    assert Trial.objects.get(pk=revision.pk).nct_id == seed_trial.nct_id
+
+
+@pytest.mark.parametrize(
+    "model, fields, taken",
+    [
+        ("sponsor", {"agency_class": "OTHER"}, {"name": "Quokka Health", "slug": "quokka-health"}),
+        ("condition", {}, {"name": "Quokka fever", "slug": "quokka-fever"}),
+        ("investigator", {}, {"name": "Dr Quokka", "affiliation": "Rottnest"}),
+    ],
+)
+def test_a_shared_row_named_as_another_is_refused_with_a_message(client, login, model, fields, taken):
+    login("Trial editors")
+    assert client.post(f"/admin/trials/{model}/add/", {**fields, **taken}).status_code == 302
+    response = client.post(f"/admin/trials/{model}/add/", {**fields, **taken})
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    assert "already exists" in response.content.decode()
+
+
+def test_a_sponsor_named_twice_among_a_drafts_collaborators_is_refused(client, login, draft):
+    login("Trial editors")
+    sponsor = draft.lead_sponsor
+    data = form_data(client.get(f"{TRIALS}{draft.pk}/change/"))
+    new = int(data["collaborations-TOTAL_FORMS"])
+    data["collaborations-TOTAL_FORMS"] = new + 2
+    for i in (new, new + 1):
+        data.update({f"collaborations-{i}-sponsor": sponsor.pk, f"collaborations-{i}-position": i})
+    response = client.post(f"{TRIALS}{draft.pk}/change/", data)
+    assert response.status_code == 200 and "Please correct the duplicate data" in response.content.decode()

@@ -57,22 +57,26 @@ def trials_changed(trial_ids, user=None, reason="Edited", *, created=(), records
         _pages_changed(set(batch) | (_refresh_related(batch) if refresh_related else set()), now)
 
 
-@transaction.atomic
 def import_finished():
     """After an import run, whose batches took trials_changed(refresh_related=False): the related lists of every
-    trial marked related_stale (this run's, and any an interrupted run left), once, with the pages' dates in the
-    same transaction (killed half-way, it leaves the marks for the next run).
+    trial marked related_stale (this run's, and any an interrupted run left), once. The lists are worked out
+    outside any transaction (SQLite's write lock stays free for staff meanwhile), then written with the pages'
+    dates in one (killed half-way, it leaves the marks for the next run).
 
     Also indexes published trials that have no search entry yet (stored before search existed).
     """
     trial_ids = list(Trial.objects.filter(related_stale=True).values_list("pk", flat=True))
     few = len(trial_ids) <= INCREMENTAL_LIMIT
     if trial_ids and few and len(trial_ids) * INCREMENTAL_SHARE < Trial.objects.published().count():
-        _pages_changed(_refresh_related(trial_ids), timezone.now())
+        naming, rewrite = _naming(trial_ids), related.rework(trial_ids)
+        with transaction.atomic():
+            _pages_changed(naming | rewrite.write(), timezone.now())
     elif trial_ids:
-        related.refresh_related()
-        # Any list may have changed: every page gets a new ETag (cached last changes expire within seconds).
-        Trial.objects.update(pages_changed_at=timezone.now())
+        rewrite = related.rebuild()
+        with transaction.atomic():
+            rewrite.write()
+            # Any list may have changed: every page gets a new ETag (cached last changes expire within seconds).
+            Trial.objects.update(pages_changed_at=timezone.now())
     search_index.update_missing()
 
 

@@ -1,4 +1,5 @@
-"""Forms and formsets of the trial editor: the record rules on related rows, and interventions' study groups."""
+"""Forms and formsets of the trial editor and the site page: the NCT ID's uniqueness, a published trial's sites
+left to its revision, the record rules on related rows, and interventions' study groups."""
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -6,7 +7,32 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from trials import rules
-from trials.models import InterventionArm, LocationContact
+from trials.models import InterventionArm, LocationContact, Trial
+
+from .review import is_locked
+
+
+class TrialForm(forms.ModelForm):
+    def validate_unique(self):
+        """Also the NCT ID: unique among trials that are not revisions (a revision shares its trial's, read-only).
+
+        Django skips a constraint whose condition names a field the form lacks, and revision_of is never on it.
+        """
+        super().validate_unique()
+        if "nct_id" in self.cleaned_data and self.instance.revision_of_id is None:
+            others = Trial.objects.registered().exclude(pk=self.instance.pk)
+            if others.filter(nct_id=self.cleaned_data["nct_id"]).exists():
+                self.add_error("nct_id", _("Another trial already has this NCT ID."))
+
+
+class SiteForm(forms.ModelForm):
+    def clean_trial(self):
+        trial = self.cleaned_data["trial"]
+        if is_locked(trial):
+            raise forms.ValidationError(
+                _("This trial is published: its sites are edited in a revision of the trial, not here.")
+            )
+        return trial
 
 
 class LiveFormSet(BaseInlineFormSet):

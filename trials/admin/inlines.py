@@ -14,6 +14,7 @@ from .forms import (
     KnownChoiceAutocomplete,
     SharedRowFormSet,
 )
+from .review import is_locked
 
 # Registry links are https; a link typed without a scheme gets https:// (Django 6's default too).
 URL_FIELDS = {URLField: {"assume_scheme": "https"}}
@@ -25,11 +26,6 @@ DESCRIPTION = _("Description and conditions")
 DESIGN = _("Design, groups and interventions")
 ELIGIBILITY = _("Eligibility")
 CONTACTS = _("Contacts and sites")
-
-
-def is_locked(trial):
-    """A published trial is edited through a revision, never in place."""
-    return trial is not None and trial.is_published
 
 
 class RecordInline(admin.TabularInline):

@@ -1,4 +1,7 @@
-"""Sponsors, investigators and conditions (shared by many trials), and a trial's sites with their contacts."""
+"""Sponsors, investigators and conditions (shared by many trials), and a trial's sites with their contacts.
+
+Who may change them while a published trial shows them, and how each change is recorded: trials/admin/review.py.
+"""
 
 from django.contrib import admin
 from django.db.models import Count, Q
@@ -10,7 +13,9 @@ from trials import models
 from trials.changes import trials_changed
 from trials.merging import merge_investigators, merge_sponsors
 
-from .inlines import URL_FIELDS, RecordInline, is_locked
+from .forms import SiteForm
+from .inlines import URL_FIELDS, RecordInline
+from .review import ReviewedRowAdmin, is_locked, is_reviewer
 
 
 class MergeMixin:
@@ -45,17 +50,23 @@ class MergeMixin:
         return None
 
 
-class SharedRowAdmin(admin.ModelAdmin):
-    """A row many trials show: after an edit, their pages and search text are brought up to date."""
+class SharedRowAdmin(ReviewedRowAdmin):
+    """A row many trials show: a reviewer's once a published trial shows it; an edit is a version of each trial."""
 
-    def trials_showing(self, row):
-        raise NotImplementedError
+    def refusal(self, request, row):
+        if is_reviewer(request.user) or not self.trials_showing([row]).published().exists():
+            return None
+        message = gettext(
+            "Published trials show “%(row)s”, so only a reviewer may change it: the change would be public at "
+            "once. Ask a reviewer, or name another in a revision of the trial."
+        )
+        return message % {"row": row}
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and form.has_changed():
             reason = f"{obj._meta.verbose_name.capitalize()} edited: “{obj}”"[:100]
-            trials_changed(self.trials_showing(obj).values_list("pk", flat=True), request.user, reason)
+            trials_changed(self.trials_showing([obj]).values_list("pk", flat=True), request.user, reason)
 
 
 @admin.register(models.Sponsor)
@@ -64,12 +75,12 @@ class SponsorAdmin(MergeMixin, SharedRowAdmin):
     list_filter = ["agency_class"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    actions = ["merge_selected"]
+    actions = ["merge_selected", "delete_selected"]
     merge = staticmethod(merge_sponsors)
 
-    def trials_showing(self, sponsor):
+    def trials_showing(self, sponsors):
         return models.Trial.objects.filter(
-            Q(lead_sponsor=sponsor) | Q(organization=sponsor) | Q(collaborations__sponsor=sponsor)
+            Q(lead_sponsor__in=sponsors) | Q(organization__in=sponsors) | Q(collaborations__sponsor__in=sponsors)
         ).distinct()
 
     def get_queryset(self, request):
@@ -95,11 +106,11 @@ class SponsorAdmin(MergeMixin, SharedRowAdmin):
 class InvestigatorAdmin(MergeMixin, SharedRowAdmin):
     list_display = ["name", "affiliation", "trial_count"]
     search_fields = ["name", "affiliation"]
-    actions = ["merge_selected"]
+    actions = ["merge_selected", "delete_selected"]
     merge = staticmethod(merge_investigators)
 
-    def trials_showing(self, investigator):
-        return models.Trial.objects.filter(officials__investigator=investigator).distinct()
+    def trials_showing(self, investigators):
+        return models.Trial.objects.filter(officials__investigator__in=investigators).distinct()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(trial_count=Count("officials"))
@@ -115,8 +126,8 @@ class ConditionAdmin(SharedRowAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def trials_showing(self, condition):
-        return models.Trial.objects.filter(trial_conditions__condition=condition).distinct()
+    def trials_showing(self, conditions):
+        return models.Trial.objects.filter(trial_conditions__condition__in=conditions).distinct()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(trial_count=Count("trial_conditions"))
@@ -143,9 +154,11 @@ class LocationContactInline(RecordInline):
 
 
 @admin.register(models.Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(ReviewedRowAdmin):
     """A site with its contacts (opened from the trial's sites); a published trial's sites are edited in a revision."""
 
+    form = SiteForm
+    deleted_reason = "Site deleted"
     formfield_overrides = URL_FIELDS
     list_display = ["facility", "city", "country", "status", "trial"]
     list_select_related = ["trial"]
@@ -153,8 +166,14 @@ class LocationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["trial"]
     inlines = [LocationContactInline]
 
-    def has_change_permission(self, request, obj=None):
-        return not (obj is not None and is_locked(obj.trial)) and super().has_change_permission(request, obj)
+    def trials_showing(self, sites):
+        return models.Trial.objects.filter(locations__in=sites).distinct()
+
+    def refusal(self, request, site):
+        if not is_locked(site.trial):
+            return None
+        message = gettext("“%(site)s” is a site of a published trial, which is edited in a revision: open the trial.")
+        return message % {"site": site}
 
     def save_model(self, request, obj, form, change):
         if {"latitude", "longitude"} & set(form.changed_data):
@@ -163,4 +182,5 @@ class LocationAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        trials_changed([form.instance.trial_id], request.user, "Site edited")
+        moved_from = form.initial.get("trial") if change else None  # a site moved to another trial leaves this one
+        trials_changed([form.instance.trial_id, *filter(None, [moved_from])], request.user, "Site edited")

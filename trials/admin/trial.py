@@ -11,6 +11,7 @@ the editor is told. Every save ends with trials.changes.trials_changed.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
@@ -24,6 +25,7 @@ from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
 from trials.views.exports import csv_download, json_download
 
+from .forms import TrialForm
 from .inlines import (
     CONTACTS,
     DESCRIPTION,
@@ -45,8 +47,8 @@ from .inlines import (
     ReferenceInline,
     SecondaryIdentifierInline,
     TrialConditionInline,
-    is_locked,
 )
+from .review import is_locked, is_reviewer
 
 # What the workflow actions did, for the message after them (singular or plural by the count).
 SUBMITTED_MESSAGE = ngettext_lazy(
@@ -64,6 +66,7 @@ def dated(name, with_type=True):
 @admin.register(models.Trial)
 class TrialAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/trials/trial/change_form.html"
+    form = TrialForm
     formfield_overrides = URL_FIELDS
     list_display = [
         "nct_id",
@@ -206,7 +209,7 @@ class TrialAdmin(SimpleHistoryAdmin):
         return not is_locked(obj) and super().has_change_permission(request, obj)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("trials.publish_trial")
+        return is_reviewer(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # The NCT ID of a record the public has seen never changes (a revision keeps its trial's).
@@ -243,6 +246,7 @@ class TrialAdmin(SimpleHistoryAdmin):
     def delete_model(self, request, obj):
         self.delete_queryset(request, models.Trial.objects.filter(pk=obj.pk))
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         with deleting(queryset):
             super().delete_queryset(request, queryset)
@@ -303,8 +307,9 @@ class TrialAdmin(SimpleHistoryAdmin):
         extra_context = {**(extra_context or {}), "sections": [section for section, _options in self.fieldsets]}
         return super().add_view(request, form_url, extra_context)
 
+    @transaction.atomic
     def _each(self, request, trials, step, done):
-        """Run a workflow step on each trial; `done` is the message after it (a count placeholder)."""
+        """Run a workflow step on each trial, in one transaction; `done` is the message after it (a count)."""
         count = 0
         for trial in trials:
             try:
