@@ -334,7 +334,7 @@ class TrialAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Export selected as API v2 JSON"), permissions=["view"])
     def export_json(self, request, queryset):
         ids = list(queryset.order_by("nct_id").values_list("pk", flat=True))
-        return json_download(ids, len(ids), False, filename="selected-trials.json")
+        return json_download(ids, len(ids), filename="selected-trials.json")
 
     @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):

@@ -80,10 +80,10 @@ def csv_download(ids, filename="trials.csv"):
     return response
 
 
-def json_download(ids, total, capped, filename="trials.json", next_token=None):
+def json_download(ids, total, filename="trials.json", next_token=None):
     """These trials as a streamed API v2 page download, at most PAGE_SIZE of them (also the admin's "export
     selected", whose larger selections get the first PAGE_SIZE and a note)."""
-    pieces = rows.json_chunks(ids[:PAGE_SIZE], total, capped or len(ids) > PAGE_SIZE, next_token)
+    pieces = rows.json_chunks(ids[:PAGE_SIZE], total, len(ids) > PAGE_SIZE, next_token)
     return _download(pieces, "application/json", filename)
 
 
@@ -119,4 +119,4 @@ def export_json(request):
         ids, next_token = keyset.page(criteria, int(size), request.GET.get("pageToken"))
     except keyset.BadToken as error:
         return HttpResponseBadRequest(f"{error}.", content_type="text/plain; charset=utf-8")
-    return json_download(ids, criteria.filtered().count(), False, next_token=next_token)
+    return json_download(ids, criteria.filtered().count(), next_token=next_token)
