@@ -156,11 +156,11 @@ class TrialFilter(django_filters.FilterSet):
 
     # All of them
 
-    def filtered(self, without=None):
-        """The entries every valid filter allows, leaving out the filter named `without` (for its facet)."""
+    def filtered(self, without=()):
+        """The entries every valid filter allows, leaving out the filters named in `without` (for facet counts)."""
         entries = self.queryset.all()
         for name, value in self.valid_values().items():
-            if name in self.filters and name != without:
+            if name in self.filters and name not in without:
                 entries = self.filters[name].filter(entries, value)
         return entries
 

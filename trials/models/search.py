@@ -32,6 +32,14 @@ class SearchEntry(models.Model):
     enrollment = models.PositiveIntegerField(null=True, db_index=True)
     title = models.CharField(max_length=500, db_index=True, help_text="Brief title, lower-cased: the A–Z order.")
     document = SearchVectorField(null=True)
+    bucket = models.PositiveSmallIntegerField(
+        default=0, help_text="Trial id mod SAMPLE_BUCKETS: estimates count the matches of a few buckets."
+    )
+
+    SAMPLE_BUCKETS = 64  # trials/search/facets.py reads 1/64 to all of them
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket"], name="searchentry_bucket")]
 
     def __str__(self):
         return f"search entry of trial {self.trial_id}"

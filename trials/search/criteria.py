@@ -1,7 +1,7 @@
 """One search as asked: which entries match, in what order, which page, and what its facet counts depend on.
 
 The view layer builds it from the page's cleaned parameters (trials/views/search.py). The filters
-themselves (trials/filters.py) come in as one function, `filtered(without=None)`, so nothing here
+themselves (trials/filters.py) come in as one function, `filtered(without=())`, so nothing here
 knows how a filter reads its parameter, and nothing here imports a filter, form or view.
 """
 
@@ -31,7 +31,7 @@ DEFAULT_DISTANCE_KM = 100
 class Criteria:
     """A search: its filters (as one function), the words, the sort asked for, the place, distance and page."""
 
-    filtered: Callable  # filtered(without=None): SearchEntry rows every filter in use allows, but the one named
+    filtered: Callable  # filtered(without=()): SearchEntry rows every filter in use allows, but those named
     active: dict = field(default_factory=dict)  # each filter with a valid value -> that value, in the form's order
     labels: dict = field(default_factory=dict)  # each active filter -> its label (for "try without")
     words: str = ""  # the search box as accepted ("" when empty or refused)
@@ -54,10 +54,11 @@ class Criteria:
             return "relevance" if self.query else "updated"
         return self.asked_sort
 
-    def ordered(self):
-        """The matching entries in the sort's order."""
+    def ordered(self, sample=None):
+        """The matching entries in the sort's order (best match: those in the sample given, when one is)."""
         entries = self.filtered()
         if self.sort == "relevance":
+            entries = sample.of(entries) if sample else entries
             return backend().by_relevance(entries, self.query)
         if self.sort == "distance":
             nearest = nearby.nearest_distance(self.place, self.distance)

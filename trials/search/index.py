@@ -48,6 +48,7 @@ def _update_batch(trial_ids):
         SearchEntry(
             trial_id=row["pk"],
             title=row["brief_title"].lower()[:500],
+            bucket=row["pk"] % SearchEntry.SAMPLE_BUCKETS,
             **{name: row[source] for name, source in ENTRY_FIELDS.items()},
         )
         for row in rows

@@ -14,7 +14,7 @@ from trials.models import Condition, Intervention, Location, Trial
 
 from .backends import MARK_END, MARK_START, backend
 from .cached import cached
-from .facets import facet_counts
+from .facets import facet_counts, sample_for
 
 PAGE_SIZE = 20
 MAX_RESULTS = 10_000  # pages go this deep; past it, people narrow the search
@@ -36,6 +36,7 @@ class Results:
     page: object
     facets: object
     listed: int = 0  # how many of the matches can be paged through: all, or the first MAX_RESULTS / ranked ones
+    ranked_sample: bool = False  # best match was looked for in a sample of the matches (a very broad search)
     respelt: str = ""  # the query with misspelt words replaced by known ones, when nothing matched
     loosen: list = field(default_factory=list)  # (parameter, its label, trials without it) when nothing matched
 
@@ -47,10 +48,13 @@ class Results:
 def search(criteria):
     """Run a search (a Criteria) and return its page (forgiving: 1 or the last for a page number that is not one)."""
     facets = cached("facets", lambda: facet_counts(criteria), criteria.facet_key)
-    listed = min(facets.total, MAX_RESULTS)
-    if criteria.sort == "relevance" and backend().rank_limit:
-        listed = min(listed, backend().rank_limit)
-    ids_in_order = criteria.ordered().values_list("pk", flat=True)
+    listed, ranked = min(facets.total, MAX_RESULTS), None
+    if criteria.sort == "relevance":
+        if facets.total_estimated:  # too many to rank: best match is looked for in a sample of about EXACT_LIMIT
+            ranked = sample_for(facets.total)
+            listed = min(listed, ranked.share(facets.total))
+        listed = min(listed, backend().rank_limit or listed)
+    ids_in_order = criteria.ordered(ranked).values_list("pk", flat=True)
     page = CountedPaginator(ids_in_order, PAGE_SIZE, listed).get_page(criteria.page)
     ids = list(page.object_list)
     trials = Trial.objects.for_list().in_bulk(ids)
@@ -61,7 +65,7 @@ def search(criteria):
         nearest = nearby.nearest_sites(ids, place, criteria.distance)
         for trial in page.object_list:
             trial.nearest_site = nearest.get(trial.pk)
-    results = Results(total=facets.total, page=page, facets=facets, listed=listed)
+    results = Results(total=facets.total, page=page, facets=facets, listed=listed, ranked_sample=bool(ranked))
     if not facets.total:
         results.respelt = respelt(criteria.words, query.words()) if query else ""
         results.loosen = loosen(criteria)
@@ -72,7 +76,7 @@ def loosen(criteria):
     """For each parameter in use, how many trials match without it (those that would give some)."""
     options = []
     for name in criteria.active:
-        count = criteria.filtered(without=name).count()
+        count = criteria.filtered(without={name}).count()
         if count:
             options.append((name, str(criteria.labels[name]), count))
     return options
