@@ -30,6 +30,7 @@ from report import write_section
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 BATCH = 2000
+PG_OPTIONS = "-c shared_buffers=2GB"  # as docs/deploy.md advises: the search table and its indexes held in memory
 MIX = [  # words chosen by how many of the samples have them: a few percent, as a disease word has in the registry
     ("one word", {"q": "asthma"}),
     ("two words", {"q": "epidural steroid"}),
@@ -121,8 +122,19 @@ def generate(n):
         index.update([trial.pk for trial in trials])
 
 
+def exact_count(params):
+    """How many trials a search really matches, counted without a sample."""
+    from django.test import RequestFactory
+
+    from trials.views.search import search_for
+
+    _, criteria = search_for(RequestFactory().get("/trials/", params))
+    return criteria.filtered().count()
+
+
 def measure(n, repeat):
     setup_django()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -146,17 +158,32 @@ def measure(n, repeat):
         assert response.status_code == 200, (label, response.status_code)
         timings = []
         for _ in range(repeat):
+            # Cold: no count of this search in the cache, as for a search no one made since the index last changed.
+            # The whole index's facet groups, which every search without words shares, are counted first (untimed).
+            cache.clear()
+            client.get("/trials/", secure=True)
             began = time.perf_counter()
             client.get("/trials/", params, secure=True)
             timings.append((time.perf_counter() - began) * 1000)
         timings.sort()
+        shown = re.search(r'role="status">\s*(About )?(\d+) trial', response.content.decode())
         results[label] = {
-            "matches": int(re.search(r'role="status">\s*(\d+) trial', response.content.decode())[1]),
+            "matches": exact_count(params),
+            "shown": ("about " if shown[1] else "") + shown[2],
+            "off": abs(int(shown[2]) - exact_count(params)) / max(1, exact_count(params)),
             "p50": statistics.median(timings),
             "p95": timings[max(0, round(0.95 * len(timings)) - 1)],
         }
     version = database_name()
     return {"database": version, "n": n, "generated_s": generated, "results": results}
+
+
+def cell(result):
+    """p50 / p95 (matches), and what the page showed when it was an estimate."""
+    text = f"{result['p50']:.0f} / {result['p95']:.0f} ({result['matches']:,}"
+    if result["shown"].startswith("about"):
+        text += f"; showed about {int(result['shown'].split()[1]):,}, {result['off']:.1%} off"
+    return text + ")"
 
 
 def main():
@@ -178,7 +205,8 @@ def main():
         print(f"done: SQLite {n}", file=sys.stderr)
     for n in [int(v) for v in args.postgres.split(",") if v]:
         me = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), "--repeat", str(args.repeat)]
-        runs.append(run_child([str(ROOT / "scripts" / "with-postgres.sh"), *me], dict(os.environ)))
+        env = {**os.environ, "PG_OPTIONS": PG_OPTIONS}
+        runs.append(run_child([str(ROOT / "scripts" / "with-postgres.sh"), *me], env))
         print(f"done: PostgreSQL {n}", file=sys.stderr)
 
     header = " | ".join(f"{run['database'].split()[0]} {run['n']:,}" for run in runs)
@@ -188,23 +216,22 @@ def main():
         f"Generated trials (the {len(list(SAMPLE.glob('NCT*.json')))} samples varied), fresh database each, "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, production settings. "
         f"In-process through the Django test client; every page includes its facet counts. "
-        f"Each search run once to warm up, then {args.repeat} times: p50 / p95 in ms (matches in brackets).",
+        f"Each search run once to warm up, then {args.repeat} times cold (the cache cleared, then the empty search "
+        f"opened untimed: it counts the whole index's facet groups, which every search without words shares): "
+        f"p50 / p95 in ms (matches in brackets; where the page shows an estimate, what it showed and how far off). "
+        f"PostgreSQL started with `{PG_OPTIONS}`.",
         "",
         f"| search | {header} |",
         "|---|" + "---:|" * len(runs),
     ]
     for label, _ in MIX:
-        cells = [
-            f"{run['results'][label]['p50']:.0f} / {run['results'][label]['p95']:.0f} "
-            f"({run['results'][label]['matches']:,})"
-            for run in runs
-        ]
+        cells = [cell(run["results"][label]) for run in runs]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines.append("| generate + index (s) | " + " | ".join(f"{run['generated_s']:.0f}" for run in runs) + " |")
     lines += [
         "",
-        "Targets (search issue): p95 under 150 ms for every search at 500k on PostgreSQL; under 300 ms at 100k "
-        "on SQLite.",
+        "Targets (search at registry scale issue): p95 under 150 ms for every search of the mix at 500k on "
+        "PostgreSQL (a word in most trials under 400 ms), under 60 ms at 100k; under 150 ms at 100k on SQLite.",
     ]
     table = "\n".join(lines)
     print(table)

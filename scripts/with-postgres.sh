@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run a command against a throwaway PostgreSQL 15: initdb in a temp dir, start it on a
 # free loopback port, export DATABASE_URL for the command, then always stop and remove it.
+# PG_OPTIONS adds server settings (e.g. "-c shared_buffers=2GB").
 # Run as root, the cluster belongs to the unprivileged user `nobody` (PostgreSQL refuses root).
 set -euo pipefail
 
@@ -26,7 +27,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 pg initdb -D "$tmp/data" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$tmp/initdb.log" 2>&1 \
     || { cat "$tmp/initdb.log" >&2; exit 1; }
 pg pg_ctl -D "$tmp/data" -l "$tmp/server.log" -w start \
-    -o "-h 127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null \
+    -o "-h 127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_OPTIONS:-}" >/dev/null \
     || { cat "$tmp/server.log" >&2; exit 1; }
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"

@@ -49,8 +49,10 @@ class PostgresBackend:
     def match(self, entries, query):
         return entries.filter(document=self.search_query(query))
 
-    def by_relevance(self, entries, query):
-        candidates = entries.order_by("-last_update", "-pk").values("pk")[: self.rank_limit]
+    def by_relevance(self, entries, query, candidates=None):
+        """The entries best first; only the candidates (ids known to match) if given, else the most recent matches."""
+        if candidates is None:
+            candidates = entries.order_by("-last_update", "-pk").values("pk")[: self.rank_limit]
         rank = SearchRank(F("document"), self.search_query(query))
         return (
             entries.model.objects.filter(pk__in=candidates).annotate(rank=rank).order_by("-rank", "-last_update", "pk")
@@ -98,7 +100,9 @@ class SqliteBackend:
     def match(self, entries, query):
         return entries.filter(text__query__match=query.to_fts5())
 
-    def by_relevance(self, entries, query):
+    def by_relevance(self, entries, query, candidates=None):
+        """bm25 needs the text match in the same query: the candidates (if any) narrow it."""
+        entries = entries if candidates is None else entries.filter(pk__in=candidates)
         return entries.order_by("text__rank", "-last_update", "pk")
 
     def snippets(self, trial_ids, query):

@@ -54,12 +54,13 @@ class Criteria:
             return "relevance" if self.query else "updated"
         return self.asked_sort
 
-    def ordered(self, sample=None):
-        """The matching entries in the sort's order (best match: those in the sample given, when one is)."""
+    def ordered(self, sample=None, candidates=None):
+        """The matching entries in the sort's order; best match ranks those in the sample given, or the candidates'
+        ids (matches already found: trials/search/facets.py), when given."""
         entries = self.filtered()
         if self.sort == "relevance":
             entries = sample.of(entries) if sample else entries
-            return backend().by_relevance(entries, self.query)
+            return backend().by_relevance(entries, self.query, candidates)
         if self.sort == "distance":
             nearest = nearby.nearest_distance(self.place, self.distance)
             return entries.annotate(distance=nearest).order_by("distance", "pk")

@@ -13,8 +13,10 @@ of a search with no words and no other filter is every trial: its groups are cou
 change to the index (trials.search.cached).
 """
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -35,6 +37,7 @@ TOP_CONDITIONS = 10
 EXACT_LIMIT = 5_000  # the most trials a count reads; a larger set is counted over a sample of about this many
 CONDITIONS_LIMIT = 1_000  # the same for the top conditions, which read each trial's conditions (~20 µs a trial)
 BUCKETS = SearchEntry.SAMPLE_BUCKETS
+FACET_INDEX = {name: index for index, name in enumerate(FACETS)}
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,13 @@ class Sample:
         return total if self.whole else total * self.buckets // BUCKETS
 
     def scale(self, count):
-        """A count over the sample, scaled to the whole set (to two significant figures: it is an estimate)."""
-        if self.whole:
-            return count
-        estimate = count * BUCKETS / self.buckets
-        return int(float(f"{estimate:.2g}")) if estimate >= 100 else round(estimate)
+        """A count over the sample, scaled to the whole set."""
+        return count if self.whole else about(count * BUCKETS / self.buckets)
+
+
+def about(estimate):
+    """An estimated count as the page shows it: to two significant figures (1,234.5 -> 1,200)."""
+    return int(float(f"{estimate:.2g}")) if estimate >= 100 else round(estimate)
 
 
 def sample_for(size, limit=None):
@@ -80,7 +85,9 @@ class Facets:
     conditions: list = field(default_factory=list)  # (slug, name, count), most trials first
     sample: Sample = Sample()  # what the facet counts were read from
     total_sample: Sample = Sample()  # what the total was read from
-    conditions_sample: Sample = Sample()
+    conditions_estimated: bool = False
+    # (id, bucket, last update) of every match, or of the sample's, when the rows read hold them; else None
+    matches: list | None = None
 
     @property
     def estimated(self):
@@ -90,9 +97,21 @@ class Facets:
     def total_estimated(self):
         return not self.total_sample.whole
 
-    @property
-    def conditions_estimated(self):
-        return not self.conditions_sample.whole
+    def candidates(self, wanted, limit):
+        """Ids for best match to rank, most recently updated first (at most `limit`, if one), from the matches read:
+        those in the `wanted` Sample, or every one read if fewer buckets were read but they hold `limit`; else None.
+        """
+        if self.matches is None:
+            return None
+        if wanted.buckets <= self.sample.buckets:
+            rows = [match for match in self.matches if match[1] < wanted.buckets]
+        elif limit and len(self.matches) >= limit:
+            rows = self.matches
+        else:
+            return None
+        # as PostgreSQL orders by -last_update, -pk: no date first, then the newest, then the highest id
+        rows = sorted(rows, key=lambda row: (row[2] is None, row[2] or date.min, row[0]), reverse=True)
+        return [pk for pk, _, _ in (rows[:limit] if limit else rows)]
 
     def choices(self, name, selected=()):
         """[(value, label, count, is selected)] for the template: values with trials, and selected ones."""
@@ -126,18 +145,26 @@ def groups(entries):
     return list(entries.order_by().values_list(*FACETS).annotate(n=Count("pk")))
 
 
+def read(entries):
+    """The entries' rows as search counts them: (id, bucket, last update, *facet values)."""
+    return list(entries.order_by().values_list("pk", "bucket", "last_update", *FACETS))
+
+
 def facet_counts(criteria):
     """Facets of a search (a Criteria): see the module's docstring."""
     in_use = {name: allowed_values(name, value) for name, value in criteria.active.items() if name in FACETS}
     base = criteria.filtered(without=FACETS)
     if in_use.keys() == criteria.active.keys():  # no words, no other filter: the base is the whole index
-        sample, rows = Sample(), cached("facet-groups", lambda: groups(base))
-    else:
-        sample = sample_for(size_of(base))
-        rows = groups(sample.of(base))
+        sample, rows, grouped = Sample(), None, cached("facet-groups", lambda: groups(base))
+    else:  # the base's rows read once, bucket 0 first, which tells how many more to read
+        rows = read(base.filter(bucket=0))
+        sample = sample_for(len(rows) * BUCKETS)
+        if sample.buckets > 1:
+            rows += read(sample.of(base.filter(bucket__gte=1)))
+        grouped = [(*values, n) for values, n in Counter(row[3:] for row in rows).items()]
     facets = Facets(counts={name: Counter() for name in FACETS}, sample=sample)
     allowed_by_all = 0
-    for *values, n in rows:
+    for *values, n in grouped:
         row = dict(zip(FACETS, values, strict=True))
         refused = [name for name, allowed in in_use.items() if row[name] not in allowed]
         if not refused:
@@ -156,18 +183,38 @@ def facet_counts(criteria):
         facets.total = criteria.filtered().count()
     else:
         facets.total_sample = sample
-    facets.conditions_sample, facets.conditions = top_conditions(criteria, facets.total)
+        if rows is not None:  # every match, or the sample's: what the list and top conditions are drawn from
+            allowed = [row for row in rows if all(row[3 + FACET_INDEX[name]] in ok for name, ok in in_use.items())]
+            facets.matches = [(pk, bucket, last_update) for pk, bucket, last_update, *_ in allowed]
+    if "condition" in criteria.active or facets.matches is None:
+        facets.conditions_estimated, facets.conditions = top_conditions(criteria, facets.total)
+    else:
+        facets.conditions_estimated, facets.conditions = conditions_of(facets.matches, facets.total)
     return facets
 
 
 def top_conditions(criteria, total):
-    """(Sample, [(slug, name, trials)]): the conditions most of the matches are about, over a bounded sample."""
+    """(estimated?, [(slug, name, trials)]): the conditions most of the matches are about, over a bounded sample."""
     entries = criteria.filtered(without={"condition"})
     sample = sample_for(size_of(entries) if "condition" in criteria.active else total, CONDITIONS_LIMIT)
-    rows = (
-        TrialCondition.objects.filter(trial_id__in=sample.of(entries).order_by().values("pk"))
+    rows = _count_conditions(sample.of(entries).order_by().values("pk"))
+    return not sample.whole, [(slug, name, sample.scale(n)) for slug, name, n in rows]
+
+
+def conditions_of(matches, total):
+    """The same from the matches already read: every one, or every so many of them (by id) past CONDITIONS_LIMIT,
+    their counts scaled to the total."""
+    ids = sorted(pk for pk, _, _ in matches)
+    ids = ids[:: math.ceil(len(ids) / CONDITIONS_LIMIT) or 1]
+    estimated = len(ids) < total
+    rows = _count_conditions(ids)
+    return estimated, [(slug, name, about(n * total / len(ids)) if estimated else n) for slug, name, n in rows]
+
+
+def _count_conditions(trial_ids):
+    return list(
+        TrialCondition.objects.filter(trial_id__in=trial_ids)
         .values_list("condition__slug", "condition__name")
         .annotate(n=Count("trial_id", distinct=True))
         .order_by("-n", "condition__name")[:TOP_CONDITIONS]
     )
-    return sample, [(slug, name, sample.scale(n)) for slug, name, n in rows]

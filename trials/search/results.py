@@ -14,7 +14,7 @@ from trials.models import Condition, Intervention, Location, Trial
 
 from .backends import MARK_END, MARK_START, backend
 from .cached import cached
-from .facets import facet_counts, sample_for
+from .facets import Sample, facet_counts, sample_for
 
 PAGE_SIZE = 20
 MAX_RESULTS = 10_000  # pages go this deep; past it, people narrow the search
@@ -48,13 +48,17 @@ class Results:
 def search(criteria):
     """Run a search (a Criteria) and return its page (forgiving: 1 or the last for a page number that is not one)."""
     facets = cached("facets", lambda: facet_counts(criteria), criteria.facet_key)
-    listed, ranked = min(facets.total, MAX_RESULTS), None
+    listed, ranked, candidates = min(facets.total, MAX_RESULTS), Sample(), None
     if criteria.sort == "relevance":
+        limit = backend().rank_limit
         if facets.total_estimated:  # too many to rank: best match is looked for in a sample of about EXACT_LIMIT
             ranked = sample_for(facets.total)
-            listed = min(listed, ranked.share(facets.total))
-        listed = min(listed, backend().rank_limit or listed)
-    ids_in_order = criteria.ordered(ranked).values_list("pk", flat=True)
+        candidates = facets.candidates(ranked, limit)
+        if candidates is not None:
+            listed = min(listed, len(candidates))
+        else:
+            listed = min(listed, ranked.share(facets.total), limit or listed)
+    ids_in_order = criteria.ordered(ranked, candidates).values_list("pk", flat=True)
     page = CountedPaginator(ids_in_order, PAGE_SIZE, listed).get_page(criteria.page)
     ids = list(page.object_list)
     trials = Trial.objects.for_list().in_bulk(ids)
@@ -65,7 +69,8 @@ def search(criteria):
         nearest = nearby.nearest_sites(ids, place, criteria.distance)
         for trial in page.object_list:
             trial.nearest_site = nearest.get(trial.pk)
-    results = Results(total=facets.total, page=page, facets=facets, listed=listed, ranked_sample=bool(ranked))
+    results = Results(total=facets.total, page=page, facets=facets, listed=listed)
+    results.ranked_sample = criteria.sort == "relevance" and facets.total_estimated
     if not facets.total:
         results.respelt = respelt(criteria.words, query.words()) if query else ""
         results.loosen = loosen(criteria)
