@@ -19,14 +19,12 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from child import database_name, run_child, setup_django
+from child import database_name, generated, run_children, setup_django
 from report import write_section
 
-ROOT = Path(__file__).resolve().parent.parent
 EXPORTS = [
     ("every trial (last updated first)", {}),
     ("a word in most trials (best match)", {"q": "pain"}),
@@ -52,15 +50,9 @@ def timed_export(client, params):
 
 def measure(n, repeat):
     setup_django()
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from search_bench import generate
 
-    call_command("migrate", verbosity=0)
-    generate(n)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    generated(n)
 
     client = Client()
     results = {}
@@ -89,16 +81,8 @@ def main():
         return
 
     environment = {**os.environ, "EXPORT_RATE": "1000", "EXPORT_SECONDS": "600"}  # measure, do not refuse or cut off
-    runs = []
-    for n in [int(v) for v in args.sqlite.split(",") if v]:
-        me = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), "--repeat", str(args.repeat)]
-        with tempfile.TemporaryDirectory() as tmp:
-            runs.append(run_child(me, {**environment, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"}))
-        print(f"done: SQLite {n}", file=sys.stderr)
-    for n in [int(v) for v in args.postgres.split(",") if v]:
-        me = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), "--repeat", str(args.repeat)]
-        runs.append(run_child([str(ROOT / "scripts" / "with-postgres.sh"), *me], environment))
-        print(f"done: PostgreSQL {n}", file=sys.stderr)
+    me = [sys.executable, str(Path(__file__).resolve()), "--repeat", str(args.repeat), "--child"]
+    runs = run_children(me, args.sqlite, args.postgres, environment)
 
     lines = [
         "## CSV export (`bench/export_bench.py`)",
