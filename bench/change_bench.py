@@ -17,15 +17,11 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from child import database_name, run_child, setup_django
+from child import database_name, generated, run_children, setup_django
 from report import write_section
-from search_bench import generate
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def timed(action, repeat, before=None):
@@ -41,18 +37,13 @@ def timed(action, repeat, before=None):
 
 def measure(n, repeat):
     setup_django()
-    from django.core.management import call_command
-    from django.db import connection
 
     from trials import workflow
     from trials.changes import trials_changed
     from trials.models import Sponsor, Trial
     from trials.related import refresh_related
 
-    call_command("migrate", verbosity=0)
-    generate(n)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    generated(n)
     started = time.perf_counter()
     refresh_related()
     full_refresh = (time.perf_counter() - started) * 1000
@@ -93,15 +84,8 @@ def main():
         print(json.dumps(measure(args.child, args.repeat)))
         return
 
-    runs = []
     me = [sys.executable, str(Path(__file__).resolve()), "--repeat", str(args.repeat), "--child"]
-    for n in [int(v) for v in args.sqlite.split(",") if v]:
-        with tempfile.TemporaryDirectory() as tmp:
-            runs.append(run_child([*me, str(n)], {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"}))
-        print(f"done: SQLite {n}", file=sys.stderr)
-    for n in [int(v) for v in args.postgres.split(",") if v]:
-        runs.append(run_child([str(ROOT / "scripts" / "with-postgres.sh"), *me, str(n)], dict(os.environ)))
-        print(f"done: PostgreSQL {n}", file=sys.stderr)
+    runs = run_children(me, args.sqlite, args.postgres)
 
     header = " | ".join(f"{run['database'].split()[0]} {run['n']:,}" for run in runs)
     lines = [

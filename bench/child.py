@@ -5,6 +5,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,3 +38,30 @@ def run_child(command, env):
         sys.stderr.write(completed.stderr[-3000:])
         raise SystemExit(f"benchmark child failed: {' '.join(command)}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def run_children(command, sqlite, postgres, env=None):
+    """Each child measurement, `command` with a trial count added, in order: SQLite in a temp file for each count of
+    `sqlite`, then PostgreSQL through scripts/with-postgres.sh for each count of `postgres` (comma-separated text)."""
+    env = dict(os.environ if env is None else env)
+    runs = []
+    for n in [int(v) for v in sqlite.split(",") if v]:
+        with tempfile.TemporaryDirectory() as tmp:
+            runs.append(run_child([*command, str(n)], {**env, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"}))
+        print(f"done: SQLite {n}", file=sys.stderr)
+    for n in [int(v) for v in postgres.split(",") if v]:
+        runs.append(run_child([str(ROOT / "scripts" / "with-postgres.sh"), *command, str(n)], env))
+        print(f"done: PostgreSQL {n}", file=sys.stderr)
+    return runs
+
+
+def generated(n):
+    """In the child: a migrated database with n trials from bench/search_bench.py's generate(), analysed."""
+    from django.core.management import call_command
+    from django.db import connection
+    from search_bench import generate
+
+    call_command("migrate", verbosity=0)
+    generate(n)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")

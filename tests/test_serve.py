@@ -19,7 +19,9 @@ VENV_BIN = os.path.dirname(sys.executable)
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """The portal under gunicorn on a free loopback port, on a fresh SQLite database; yields (base URL, log)."""
+    """The portal under gunicorn on a free loopback port, on a fresh SQLite database.
+
+    Yields (base URL, log, the master's process id)."""
     folder = tmp_path_factory.mktemp("serve")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -56,7 +58,7 @@ def served(tmp_path_factory):
                 break
             except OSError:
                 time.sleep(0.1)
-        yield base, log
+        yield base, log, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -68,7 +70,7 @@ def get(url):
 
 
 def test_the_portal_is_served_with_debug_off(served):
-    base, _ = served
+    base, *_ = served
     status, headers, body = get(f"{base}/")
     assert status == 200 and b"Trial portal" in body
     assert "default-src 'none'" in headers["Content-Security-Policy"]
@@ -79,7 +81,7 @@ def test_the_portal_is_served_with_debug_off(served):
 
 
 def test_static_files_have_content_hashes_and_far_future_cache_headers(served):
-    base, _ = served
+    base, *_ = served
     stylesheet = re.search(r'href="(/static/css/portal\.[0-9a-f]{12}\.css)"', get(f"{base}/")[2].decode()).group(1)
     status, headers, body = get(base + stylesheet)
     assert status == 200 and headers["Content-Type"].startswith("text/css") and body
@@ -87,7 +89,7 @@ def test_static_files_have_content_hashes_and_far_future_cache_headers(served):
 
 
 def test_each_request_is_logged_as_json_with_its_request_id(served):
-    base, log = served
+    base, log, _ = served
     _, headers, _ = get(f"{base}/healthz")
     request_id = headers["X-Request-ID"]
     for _ in range(50):
@@ -99,3 +101,18 @@ def test_each_request_is_logged_as_json_with_its_request_id(served):
     (entry,) = access
     assert entry["logger"] == "gunicorn.access" and entry["path"] == "/healthz" and entry["status"] == 200
     assert all(line["logger"] for line in lines)  # gunicorn's own messages are JSON too
+
+
+def test_a_new_workers_first_near_search_does_not_wait_for_the_place_list(served):
+    """The place list (trials/geo.py, ~3.5 s to build) is built in gunicorn's master before the workers fork
+    (gunicorn.conf.py, on_starting): a worker's first near search answers at once (issue 16: under 500 ms)."""
+    base, _, master = served
+    began = time.perf_counter()
+    status, _, body = get(f"{base}/trials/?near=Lyon")  # no other test here searches near a place
+    elapsed = time.perf_counter() - began
+    assert status == 200 and b"We could not find this place" not in body
+    assert elapsed < 2, f"first near search took {elapsed:.1f} s"
+    # The master opened no database connection, which every worker forked from it would share.
+    folder = f"/proc/{master}/fd"
+    if os.path.isdir(folder):
+        assert not [name for name in os.listdir(folder) if "db.sqlite3" in os.path.realpath(f"{folder}/{name}")]
