@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import F
 
 from trials.search import facets as facets_module
+from trials.search import sample as sample_module
 from trials.search.criteria import SORTS
 
 from .factories import MOST_COMMON_CONDITION
@@ -77,7 +78,7 @@ def test_a_search_finds_the_same_trials_in_the_same_order_with_the_same_counts(s
 @pytest.fixture
 def tiny_limits(monkeypatch):
     """Counts estimated above 12 trials (the samples hold 131), as a search over 100,000s of trials has them."""
-    monkeypatch.setattr(facets_module, "EXACT_LIMIT", 12)
+    monkeypatch.setattr(sample_module, "EXACT_LIMIT", 12)
     monkeypatch.setattr(facets_module, "CONDITIONS_LIMIT", 12)
     cache.clear()  # no counts from another test
     yield
@@ -114,7 +115,7 @@ def test_a_very_broad_search_is_counted_over_a_sample_and_says_about(
     assert "best match is looked for in a sample" in page
     ranked = set(results.facets.sample.of(criteria.filtered()).values_list("pk", flat=True))
     assert {trial.pk for trial in results.page.object_list} <= set(criteria.filtered().values_list("pk", flat=True))
-    assert results.listed <= max(len(ranked), facets_module.EXACT_LIMIT)
+    assert results.listed <= max(len(ranked), sample_module.EXACT_LIMIT)
 
 
 def test_a_narrow_list_in_a_broad_search_is_counted_exactly(search, tiny_limits):

@@ -36,7 +36,7 @@ class SearchEntry(models.Model):
         default=0, help_text="Trial id mod SAMPLE_BUCKETS: estimates count the matches of a few buckets."
     )
 
-    SAMPLE_BUCKETS = 64  # trials/search/facets.py reads 1/64 to all of them
+    SAMPLE_BUCKETS = 64  # trials/search/sample.py reads 1/64 to all of them
 
     class Meta:
         indexes = [models.Index(fields=["bucket"], name="searchentry_bucket")]

@@ -9,26 +9,23 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import F
 
-from trials.models import Trial
+from trials.models import SearchEntry, Trial
 
 from .documents import Document
 
 MARK_START, MARK_END = "\ue000", "\ue001"
+# Best match ranks at most this many matches: past it, the RANK_LIMIT most recently updated (of a sample, for a
+# very broad search: trials/search/facets.py), and the page says so. Ranking reads each ranked trial's text:
+# 1,000 take ~16 ms on PostgreSQL at 500,000 trials (5,000 took 80 ms), and bm25 over 5,000 took SQLite ~100 ms.
+RANK_LIMIT = 1_000
 # Where a snippet is looked for, in this order: Document part -> Trial field.
 SNIPPET_PARTS = {"summary": "brief_summary", "description": "detailed_description", "criteria": "eligibility_criteria"}
 
 
 class PostgresBackend:
-    """tsvector with GIN; ranking is bounded, as ts_rank reads each ranked row's whole vector (~16 µs a row).
-
-    Up to rank_limit matches are ranked exactly. Past that, the rank_limit most recently updated
-    matches (of a sample, for a very broad search: trials/search/facets.py) are ranked and listed;
-    the page says so and offers the full list sorted by date. 1,000 cost about 16 ms at 500,000 trials
-    (5,000 cost 80 ms: docs/search.md).
-    """
+    """tsvector with GIN; ts_rank reads each ranked row's whole vector (~16 µs a row), hence RANK_LIMIT."""
 
     config = "english"
-    rank_limit = 1_000
     write_sql = (
         "UPDATE trials_searchentry SET document = "
         + " || ".join(f"setweight(to_tsvector('english', %s), '{weight}')" for weight in Document.WEIGHTS.values())
@@ -43,6 +40,10 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.executemany(self.write_sql, rows)
 
+    def in_buckets(self, entries, start, stop):
+        """The entries in sample buckets start to stop - 1 (the bucket index joins the text index's bitmap)."""
+        return entries.filter(bucket__gte=start, bucket__lt=stop)
+
     def search_query(self, query):
         return SearchQuery(query.to_websearch(), search_type="websearch", config=self.config)
 
@@ -52,7 +53,7 @@ class PostgresBackend:
     def by_relevance(self, entries, query, candidates=None):
         """The entries best first; only the candidates (ids known to match) if given, else the most recent matches."""
         if candidates is None:
-            candidates = entries.order_by("-last_update", "-pk").values("pk")[: self.rank_limit]
+            candidates = entries.order_by("-last_update", "-pk").values("pk")[:RANK_LIMIT]
         rank = SearchRank(F("document"), self.search_query(query))
         return (
             entries.model.objects.filter(pk__in=candidates).annotate(rank=rank).order_by("-rank", "-last_update", "pk")
@@ -79,10 +80,9 @@ class PostgresBackend:
 
 
 class SqliteBackend:
-    """FTS5 with bm25 over every match (computed in C, fast enough unbounded)."""
+    """FTS5 with bm25 (bounded by RANK_LIMIT like PostgreSQL's ranking, so both list the same trials)."""
 
     table = "trials_search_fts"
-    rank_limit = None
     columns = list(Document.WEIGHTS)
 
     def clear(self):
@@ -100,10 +100,20 @@ class SqliteBackend:
     def match(self, entries, query):
         return entries.filter(text__query__match=query.to_fts5())
 
+    def in_buckets(self, entries, start, stop):
+        """The entries in sample buckets start to stop - 1. Matching words, the bucket is read from the FTS5 rowid
+        (the trial id) before the entry is joined: 5 ms instead of 51 for one bucket of a word in 70,000 of 100,000
+        trials, as SQLite otherwise walks the bucket index and looks each trial up in FTS5 (bench/search_bench.py)."""
+        if self.table in {join.table_name for join in entries.query.alias_map.values()}:
+            bucket = F("text__entry_id") % SearchEntry.SAMPLE_BUCKETS
+            return entries.alias(fts_bucket=bucket).filter(fts_bucket__gte=start, fts_bucket__lt=stop)
+        return entries.filter(bucket__gte=start, bucket__lt=stop)
+
     def by_relevance(self, entries, query, candidates=None):
-        """bm25 needs the text match in the same query: the candidates (if any) narrow it."""
-        entries = entries if candidates is None else entries.filter(pk__in=candidates)
-        return entries.order_by("text__rank", "-last_update", "pk")
+        """The entries best first (bm25 needs the text match in the same query: the candidates narrow it)."""
+        if candidates is None:
+            candidates = entries.order_by("-last_update", "-pk").values("pk")[:RANK_LIMIT]
+        return entries.filter(pk__in=candidates).order_by("text__rank", "-last_update", "pk")
 
     def snippets(self, trial_ids, query):
         if not trial_ids:

@@ -14,8 +14,6 @@ from django.utils import translation
 from trials.models import Trial
 from trials.registry import study_json
 
-from .backends import backend
-
 EXPORT_LIMIT = 10_000
 CHUNK_SIZE = 200
 CSV_HEADER = [
@@ -44,11 +42,10 @@ def matching_ids(criteria):
     """Ids of a search's matches in its order, at most EXPORT_LIMIT + 1: one more than a CSV export holds, so the
     download can tell it was capped.
 
-    Where best-match order is bounded (PostgreSQL, see backends), exports list by last update, so they hold every match.
+    Best match ranks at most RANK_LIMIT matches (see backends), so exports list those by last update: they hold every
+    match.
     """
-    entries = criteria.ordered()
-    if criteria.sort == "relevance" and backend().rank_limit:
-        entries = criteria.by_update()
+    entries = criteria.by_update() if criteria.sort == "relevance" else criteria.ordered()
     return list(entries.values_list("pk", flat=True)[: EXPORT_LIMIT + 1])
 
 

@@ -22,9 +22,11 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from trials import choices
-from trials.models import SearchEntry, TrialCondition
+from trials.models import TrialCondition
 
+from .backends import backend
 from .cached import cached
+from .sample import BUCKETS, Sample, about, sample_for, size_of
 
 FACETS = {  # facet (a search parameter and SearchEntry field) -> its choices
     "status": choices.Status,
@@ -34,48 +36,8 @@ FACETS = {  # facet (a search parameter and SearchEntry field) -> its choices
     "has_results": None,
 }
 TOP_CONDITIONS = 10
-EXACT_LIMIT = 5_000  # the most trials a count reads; a larger set is counted over a sample of about this many
-CONDITIONS_LIMIT = 1_000  # the same for the top conditions, which read each trial's conditions (~20 µs a trial)
-BUCKETS = SearchEntry.SAMPLE_BUCKETS
+CONDITIONS_LIMIT = 1_000  # the most trials top conditions read (each trial's conditions: ~20 µs a trial)
 FACET_INDEX = {name: index for index, name in enumerate(FACETS)}
-
-
-@dataclass(frozen=True)
-class Sample:
-    """The first `buckets` buckets of a set of entries (all of them: the whole set, counted exactly)."""
-
-    buckets: int = BUCKETS
-
-    @property
-    def whole(self):
-        return self.buckets >= BUCKETS
-
-    def of(self, entries):
-        return entries if self.whole else entries.filter(bucket__lt=self.buckets)
-
-    def share(self, total):
-        """About how many of a set of `total` trials are in the sample."""
-        return total if self.whole else total * self.buckets // BUCKETS
-
-    def scale(self, count):
-        """A count over the sample, scaled to the whole set."""
-        return count if self.whole else about(count * BUCKETS / self.buckets)
-
-
-def about(estimate):
-    """An estimated count as the page shows it: to two significant figures (1,234.5 -> 1,200)."""
-    return int(float(f"{estimate:.2g}")) if estimate >= 100 else round(estimate)
-
-
-def sample_for(size, limit=None):
-    """The Sample to count `size` trials with: all of them up to `limit` (EXACT_LIMIT), else about `limit`."""
-    limit = limit or EXACT_LIMIT
-    return Sample() if size <= limit else Sample(max(1, limit * BUCKETS // size))
-
-
-def size_of(entries):
-    """About how many entries there are: one bucket counted, scaled up."""
-    return entries.filter(bucket=0).count() * BUCKETS
 
 
 @dataclass
@@ -88,6 +50,7 @@ class Facets:
     conditions_estimated: bool = False
     # (id, bucket, last update) of every match, or of the sample's, when the rows read hold them; else None
     matches: list | None = None
+    matched_from: Sample = Sample()  # what `matches` were read from
 
     @property
     def estimated(self):
@@ -103,7 +66,7 @@ class Facets:
         """
         if self.matches is None:
             return None
-        if wanted.buckets <= self.sample.buckets:
+        if wanted.buckets <= self.matched_from.buckets:
             rows = [match for match in self.matches if match[1] < wanted.buckets]
         elif limit and len(self.matches) >= limit:
             rows = self.matches
@@ -156,41 +119,57 @@ def facet_counts(criteria):
     base = criteria.filtered(without=FACETS)
     if in_use.keys() == criteria.active.keys():  # no words, no other filter: the base is the whole index
         sample, rows, grouped = Sample(), None, cached("facet-groups", lambda: groups(base))
-    else:  # the base's rows read once, bucket 0 first, which tells how many more to read
-        rows = read(base.filter(bucket=0))
-        sample = sample_for(len(rows) * BUCKETS)
-        if sample.buckets > 1:
-            rows += read(sample.of(base.filter(bucket__gte=1)))
-        grouped = [(*values, n) for values, n in Counter(row[3:] for row in rows).items()]
-    facets = Facets(counts={name: Counter() for name in FACETS}, sample=sample)
-    allowed_by_all = 0
-    for *values, n in grouped:
-        row = dict(zip(FACETS, values, strict=True))
-        refused = [name for name, allowed in in_use.items() if row[name] not in allowed]
-        if not refused:
-            allowed_by_all += n
-            counted = FACETS
-        elif len(refused) == 1:  # this group counts only for the facet whose filter refuses it
-            counted = refused
-        else:
-            continue
-        for name in counted:
-            facets.counts[name][row[name]] += n
-    for name in FACETS:
-        facets.counts[name] = Counter({value: sample.scale(n) for value, n in facets.counts[name].items()})
-    facets.total = sample.scale(allowed_by_all)
-    if not sample.whole and facets.total <= EXACT_LIMIT:  # a small list in a large base: counted exactly
-        facets.total = criteria.filtered().count()
     else:
-        facets.total_sample = sample
-        if rows is not None:  # every match, or the sample's: what the list and top conditions are drawn from
-            allowed = [row for row in rows if all(row[3 + FACET_INDEX[name]] in ok for name, ok in in_use.items())]
-            facets.matches = [(pk, bucket, last_update) for pk, bucket, last_update, *_ in allowed]
+        sample, rows = read_base(base)
+        grouped = [(*values, n) for values, n in Counter(row[3:] for row in rows).items()]
+    facets = Facets(sample=sample)
+    facets.counts, allowed_by_all = count_groups(grouped, in_use, sample)
+    facets.total = sample.scale(allowed_by_all)
+    if not sample.whole and sample_for(facets.total).whole:  # a small list in a large base: read whole
+        allowed, facets.matched_from = read(criteria.filtered()), Sample()
+        facets.total = len(allowed)
+    elif rows is not None:  # every match, or the sample's
+        allowed = [row for row in rows if all(row[3 + FACET_INDEX[name]] in ok for name, ok in in_use.items())]
+        facets.total_sample = facets.matched_from = sample
+    else:
+        allowed = None
+    if allowed is not None:  # what the list and the top conditions are drawn from
+        facets.matches = [(pk, bucket, last_update) for pk, bucket, last_update, *_ in allowed]
     if "condition" in criteria.active or facets.matches is None:
         facets.conditions_estimated, facets.conditions = top_conditions(criteria, facets.total)
     else:
         facets.conditions_estimated, facets.conditions = conditions_of(facets.matches, facets.total)
     return facets
+
+
+def read_base(base):
+    """(Sample, rows) of the base: bucket 0 read first tells how many buckets to read (all, up to EXACT_LIMIT)."""
+    rows = read(Sample(1).of(base))
+    sample = sample_for(len(rows) * BUCKETS)
+    if sample.buckets > 1:
+        rows += read(backend().in_buckets(base, 1, sample.buckets))
+    return sample, rows
+
+
+def count_groups(grouped, in_use, sample):
+    """({facet: Counter of its values}, trials every filter allows) from the base's groups.
+
+    A group every facet filter allows counts for every facet; a group one filter refuses counts for that facet
+    alone (its counts are those of the other filters); counts over a sample are scaled.
+    """
+    counts, allowed_by_all = {name: Counter() for name in FACETS}, 0
+    for *values, n in grouped:
+        row = dict(zip(FACETS, values, strict=True))
+        refused = [name for name, allowed in in_use.items() if row[name] not in allowed]
+        if len(refused) > 1:
+            continue
+        allowed_by_all += 0 if refused else n
+        for name in refused or FACETS:
+            counts[name][row[name]] += n
+    scaled = {
+        name: Counter({value: sample.scale(n) for value, n in counted.items()}) for name, counted in counts.items()
+    }
+    return scaled, allowed_by_all
 
 
 def top_conditions(criteria, total):

@@ -12,9 +12,10 @@ from trials import nearby
 from trials.eligibility import unescape_markdown
 from trials.models import Condition, Intervention, Location, Trial
 
-from .backends import MARK_END, MARK_START, backend
+from .backends import MARK_END, MARK_START, RANK_LIMIT, backend
 from .cached import cached
-from .facets import Sample, facet_counts, sample_for
+from .facets import facet_counts
+from .sample import Sample, sample_for
 
 PAGE_SIZE = 20
 MAX_RESULTS = 10_000  # pages go this deep; past it, people narrow the search
@@ -50,14 +51,13 @@ def search(criteria):
     facets = cached("facets", lambda: facet_counts(criteria), criteria.facet_key)
     listed, ranked, candidates = min(facets.total, MAX_RESULTS), Sample(), None
     if criteria.sort == "relevance":
-        limit = backend().rank_limit
         if facets.total_estimated:  # too many to rank: best match is looked for in a sample of about EXACT_LIMIT
             ranked = sample_for(facets.total)
-        candidates = facets.candidates(ranked, limit)
+        candidates = facets.candidates(ranked, RANK_LIMIT)
         if candidates is not None:
             listed = min(listed, len(candidates))
         else:
-            listed = min(listed, ranked.share(facets.total), limit or listed)
+            listed = min(listed, ranked.share(facets.total), RANK_LIMIT)
     ids_in_order = criteria.ordered(ranked, candidates).values_list("pk", flat=True)
     page = CountedPaginator(ids_in_order, PAGE_SIZE, listed).get_page(criteria.page)
     ids = list(page.object_list)
