@@ -8,6 +8,7 @@ MARK_START / MARK_END around each matching word (escaped and turned into <mark> 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 
 from trials.models import SearchEntry, Trial
 
@@ -40,6 +41,10 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.executemany(self.write_sql, rows)
 
+    def id_list(self, ids):
+        """For `pk__in`: a list of ids as one array parameter (1,000 ids as 1,000 placeholders cost ~15 ms to send)."""
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+
     def in_buckets(self, entries, start, stop):
         """The entries in sample buckets start to stop - 1 (the bucket index joins the text index's bitmap)."""
         return entries.filter(bucket__gte=start, bucket__lt=stop)
@@ -54,6 +59,8 @@ class PostgresBackend:
         """The entries best first; only the candidates (ids known to match) if given, else the most recent matches."""
         if candidates is None:
             candidates = entries.order_by("-last_update", "-pk").values("pk")[:RANK_LIMIT]
+        else:
+            candidates = self.id_list(candidates)
         rank = SearchRank(F("document"), self.search_query(query))
         return (
             entries.model.objects.filter(pk__in=candidates).annotate(rank=rank).order_by("-rank", "-last_update", "pk")
@@ -99,6 +106,10 @@ class SqliteBackend:
 
     def match(self, entries, query):
         return entries.filter(text__query__match=query.to_fts5())
+
+    def id_list(self, ids):
+        """For `pk__in`: the ids themselves."""
+        return list(ids)
 
     def in_buckets(self, entries, start, stop):
         """The entries in sample buckets start to stop - 1. Matching words, the bucket is read from the FTS5 rowid

@@ -186,7 +186,7 @@ def conditions_of(matches, total):
     ids = sorted(pk for pk, _, _ in matches)
     ids = ids[:: math.ceil(len(ids) / CONDITIONS_LIMIT) or 1]
     estimated = len(ids) < total
-    rows = _count_conditions(ids)
+    rows = _count_conditions(backend().id_list(ids))
     return estimated, [(slug, name, about(n * total / len(ids)) if estimated else n) for slug, name, n in rows]
 
 

@@ -13,7 +13,7 @@ from trials.models import SearchEntry
 from .backends import backend
 
 BUCKETS = SearchEntry.SAMPLE_BUCKETS
-EXACT_LIMIT = 5_000  # the most trials a count reads; a larger set is counted over a sample of about this many
+EXACT_LIMIT = 2_500  # the most trials a count reads; a larger set is counted over a sample of about this many
 
 
 @dataclass(frozen=True)
