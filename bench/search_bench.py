@@ -166,11 +166,11 @@ def measure(n, repeat):
             client.get("/trials/", params, secure=True)
             timings.append((time.perf_counter() - began) * 1000)
         timings.sort()
-        shown = re.search(r'role="status">\s*(About )?(\d+) trial', response.content.decode())
+        shown = re.search(r'role="status">\s*(About )?([\d,]+) trial', response.content.decode())
         results[label] = {
             "matches": exact_count(params),
-            "shown": ("about " if shown[1] else "") + shown[2],
-            "off": abs(int(shown[2]) - exact_count(params)) / max(1, exact_count(params)),
+            "shown": ("about " if shown[1] else "") + shown[2].replace(",", ""),
+            "off": abs(int(shown[2].replace(",", "")) - exact_count(params)) / max(1, exact_count(params)),
             "p50": statistics.median(timings),
             "p95": timings[max(0, round(0.95 * len(timings)) - 1)],
         }
