@@ -11,7 +11,6 @@ related list that an import's finish() runs. Median of --repeat, in ms. Prints a
 rewrites its section of bench/RESULTS.md.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -20,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from child import database_name, generated, run_children, setup_django
+from child import arguments, database_name, generated, run_children, setup_django
 from report import write_section
 
 
@@ -74,12 +73,7 @@ def measure(n, repeat):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sqlite", default="10000,100000", help="trial counts on SQLite (comma-separated)")
-    parser.add_argument("--postgres", default="10000", help="trial counts on PostgreSQL")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(__doc__, sqlite="10000,100000", postgres="10000", repeat=5)
     if args.child:
         print(json.dumps(measure(args.child, args.repeat)))
         return

@@ -1,5 +1,6 @@
 """What the benchmarks share: each measures in a child process on a fresh database, with production settings."""
 
+import argparse
 import json
 import os
 import secrets
@@ -65,3 +66,13 @@ def generated(n):
     generate(n)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def arguments(doc, sqlite, postgres, repeat):
+    """A bench's command line: trial counts on each database and repeats (and --child, how it runs itself)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sqlite", default=sqlite, help="trial counts on SQLite (comma-separated)")
+    parser.add_argument("--postgres", default=postgres, help="trial counts on PostgreSQL")
+    parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    return parser.parse_args()

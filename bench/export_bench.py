@@ -13,7 +13,6 @@ run once to warm up, then --repeat times: medians in ms. Prints a table and rewr
 section of bench/RESULTS.md.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -22,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from child import database_name, generated, run_children, setup_django
+from child import arguments, database_name, generated, run_children, setup_django
 from report import write_section
 
 EXPORTS = [
@@ -70,12 +69,7 @@ def measure(n, repeat):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sqlite", default="20000", help="trial counts on SQLite (comma-separated)")
-    parser.add_argument("--postgres", default="20000", help="trial counts on PostgreSQL")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(__doc__, sqlite="20000", postgres="20000", repeat=5)
     if args.child:
         print(json.dumps(measure(args.child, args.repeat)))
         return

@@ -11,7 +11,6 @@ Each search of the mix is run once to warm up, then --repeat times; every respon
 includes the facet counts. Prints a table and rewrites its section of bench/RESULTS.md.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -24,7 +23,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from child import database_name, run_child, setup_django
+from child import arguments, database_name, run_child, setup_django
 from report import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,12 +186,7 @@ def cell(result):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sqlite", default="10000,100000", help="trial counts on SQLite (comma-separated)")
-    parser.add_argument("--postgres", default="10000,100000,500000", help="trial counts on PostgreSQL")
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = arguments(__doc__, sqlite="10000,100000", postgres="10000,100000,500000", repeat=15)
     if args.child:
         print(json.dumps(measure(args.child, args.repeat)))
         return

@@ -46,11 +46,10 @@ class Facets:
     counts: dict = field(default_factory=dict)  # facet -> Counter of stored values
     conditions: list = field(default_factory=list)  # (slug, name, count), most trials first
     sample: Sample = Sample()  # what the facet counts were read from
-    total_sample: Sample = Sample()  # what the total was read from
     conditions_estimated: bool = False
     # (id, bucket, last update) of every match, or of the sample's, when the rows read hold them; else None
     matches: list | None = None
-    matched_from: Sample = Sample()  # what `matches` were read from
+    matched_from: Sample = Sample()  # what the total (and `matches`) were read from
 
     @property
     def estimated(self):
@@ -58,7 +57,7 @@ class Facets:
 
     @property
     def total_estimated(self):
-        return not self.total_sample.whole
+        return not self.matched_from.whole
 
     def candidates(self, wanted, limit):
         """Ids for best match to rank, most recently updated first (at most `limit`, if one), from the matches read:
@@ -130,7 +129,7 @@ def facet_counts(criteria):
         facets.total = len(allowed)
     elif rows is not None:  # every match, or the sample's
         allowed = [row for row in rows if all(row[3 + FACET_INDEX[name]] in ok for name, ok in in_use.items())]
-        facets.total_sample = facets.matched_from = sample
+        facets.matched_from = sample
     else:
         allowed = None
     if allowed is not None:  # what the list and the top conditions are drawn from
