@@ -4,6 +4,7 @@ each database; and a very broad search says its counts are estimates.
 """
 
 from collections import Counter
+from datetime import date
 
 import pytest
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -13,6 +14,7 @@ from django.db.models import F
 
 from trials.search import facets as facets_module
 from trials.search import sample as sample_module
+from trials.search.backends import OPEN, RANK_WEIGHTS
 from trials.search.criteria import SORTS
 
 from .factories import MOST_COMMON_CONDITION
@@ -37,16 +39,31 @@ SEARCHES = [
 
 
 def reference_ids(criteria):
-    """Every match's id in the sort's order, ranked over all matches (no bound, no sample)."""
+    """Every match's id in the sort's order, ranked over all matches (no bound, no sample).
+
+    Best match, sorted here in Python: trials about the words first (a rank above nothing: words in more than the
+    description and criteria), then open ones, withdrawn last, then by rank, last update and id.
+    """
     entries = criteria.filtered()
     if criteria.sort != "relevance":
         return list(entries.order_by(*SORTS[criteria.sort][1]).values_list("pk", flat=True))
     if connection.vendor == "postgresql":
         query = SearchQuery(criteria.query.to_websearch(), search_type="websearch", config="english")
-        entries = entries.annotate(rank=SearchRank(F("document"), query)).order_by("-rank", "-last_update", "pk")
+        rank = SearchRank(F("document"), query, weights=RANK_WEIGHTS)
+        rows = [
+            (pk, -score, status, updated)
+            for pk, score, status, updated in entries.annotate(rank=rank).values_list(
+                "pk", "rank", "status", "last_update"
+            )
+        ]
     else:
-        entries = entries.order_by("text__rank", "-last_update", "pk")
-    return list(entries.values_list("pk", flat=True))
+        rows = list(entries.values_list("pk", "text__rank", "status", "last_update"))
+
+    def best_first(row):
+        pk, rank, status, updated = row
+        return (rank >= 0, status not in OPEN, status == "WITHDRAWN", rank, -(updated or date.min).toordinal(), pk)
+
+    return [row[0] for row in sorted(rows, key=best_first)]
 
 
 def listed_ids(search, params):

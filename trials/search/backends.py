@@ -9,17 +9,24 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact, GreaterThan, In, LessThan
 
+from trials.choices import Status
 from trials.models import SearchEntry, Trial
 
 from .documents import Document
 
+OPEN = [Status.RECRUITING, Status.NOT_YET_RECRUITING, Status.ENROLLING_BY_INVITATION, Status.AVAILABLE]
 MARK_START, MARK_END = "\ue000", "\ue001"
 # Best match ranks at most this many matches: past it, the RANK_LIMIT most recently updated (of a sample, for a
 # very broad search: trials/search/facets.py), and the page says so. Ranking reads each ranked trial's text:
 # 1,000 take ~16 ms on PostgreSQL at 500,000 trials (5,000 took 80 ms), and bm25 over 5,000 took SQLite ~100 ms.
 RANK_LIMIT = 1_000
 # Where a snippet is looked for, in this order: Document part -> Trial field.
+# Where the words are found ranks a trial: PostgreSQL's weights for its D, C, B and A parts (see Document.WEIGHTS);
+# SQLite's bm25 column weights are the same in its rank setting (migration 0013). Words found only in the description
+# or criteria rank 0: below every trial whose title, conditions, interventions, sponsors or summary have them.
+RANK_WEIGHTS = [0.0, 0.2, 0.4, 1.0]
 SNIPPET_PARTS = {"summary": "brief_summary", "description": "detailed_description", "criteria": "eligibility_criteria"}
 
 
@@ -61,10 +68,9 @@ class PostgresBackend:
             candidates = entries.order_by("-last_update", "-pk").values("pk")[:RANK_LIMIT]
         else:
             candidates = self.id_list(candidates)
-        rank = SearchRank(F("document"), self.search_query(query))
-        return (
-            entries.model.objects.filter(pk__in=candidates).annotate(rank=rank).order_by("-rank", "-last_update", "pk")
-        )
+        rank = SearchRank(F("document"), self.search_query(query), weights=RANK_WEIGHTS)
+        ranked = entries.model.objects.filter(pk__in=candidates).annotate(rank=rank)
+        return _best_first(ranked, GreaterThan(F("rank"), 0), "-rank")
 
     def snippets(self, trial_ids, query):
         search_query = self.search_query(query)
@@ -124,7 +130,7 @@ class SqliteBackend:
         """The entries best first (bm25 needs the text match in the same query: the candidates narrow it)."""
         if candidates is None:
             candidates = entries.order_by("-last_update", "-pk").values("pk")[:RANK_LIMIT]
-        return entries.filter(pk__in=candidates).order_by("text__rank", "-last_update", "pk")
+        return _best_first(entries.filter(pk__in=candidates), LessThan(F("text__rank"), 0), "text__rank")
 
     def snippets(self, trial_ids, query):
         if not trial_ids:
@@ -138,6 +144,17 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return {pk: _first_marked(texts) for pk, *texts in cursor.fetchall()}
+
+
+def _best_first(entries, about, rank_order):
+    """Best match's order: trials about the words (found in more than the description or criteria), then those
+    open to people (recruiting, or soon), then the rest, withdrawn last (they never enrolled anyone); then the
+    database's rank, then the most recently updated. (Lookups, not Case/When, which would turn FTS5's join into
+    an outer join that MATCH cannot use.)"""
+    is_open, withdrawn = In(F("status"), OPEN), Exact(F("status"), Status.WITHDRAWN)
+    return entries.alias(about=about, is_open=is_open, withdrawn=withdrawn).order_by(
+        F("about").desc(), F("is_open").desc(), "withdrawn", rank_order, "-last_update", "pk"
+    )
 
 
 def _first_marked(texts):

@@ -3,6 +3,10 @@
 Titles and conditions weigh most, then interventions and keywords, then sponsors and
 the summary, then the long texts (description, eligibility criteria). Both backends
 index these same parts.
+
+Conditions and interventions include the MeSH headings ClinicalTrials.gov files the trial under, and their
+ancestors (the record's derivedSection), so a search for "neoplasms" or "lung diseases" finds a trial that
+names only "Colorectal Cancer" or "Asthma"; trials/search/synonyms.py maps what people type to these words.
 """
 
 from collections import defaultdict
@@ -40,8 +44,11 @@ class Document:
 
 
 def documents_for(trial_ids):
-    """{trial id: Document} in five queries, whatever the number of trials."""
+    """{trial id: Document} in six queries, whatever the number of trials."""
     docs = defaultdict(Document)
+    for pk, conditions, interventions in _mesh_terms(trial_ids):
+        docs[pk].conditions.extend(conditions)
+        docs[pk].interventions.extend(interventions)
     trials = Trial.objects.filter(pk__in=trial_ids).values_list(
         "pk",
         "nct_id",
@@ -70,3 +77,19 @@ def documents_for(trial_ids):
     for pk, name in rows:
         docs[pk].sponsors.append(name)
     return dict(docs)
+
+
+BROWSE = "source_record__derivedSection__{}BrowseModule__{}"
+
+
+def _mesh_terms(trial_ids):
+    """(trial id, condition MeSH terms, intervention MeSH terms) for each trial: headings and their ancestors."""
+    parts = [BROWSE.format(module, key) for module in ("condition", "intervention") for key in ("meshes", "ancestors")]
+    for pk, *lists in Trial.objects.filter(pk__in=trial_ids).values_list("pk", *parts):
+        terms = [_terms(found) for found in lists]
+        yield pk, terms[0] + terms[1], terms[2] + terms[3]
+
+
+def _terms(items):
+    """The `term` of each {"id": …, "term": …} of a browse module's list (whatever a hand-made record holds)."""
+    return [item["term"] for item in items or () if isinstance(item, dict) and isinstance(item.get("term"), str)]

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from trials.identifiers import canonical_nct_id
 
+from .synonyms import WORD_RE, expand
+
 TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-WORD_RE = re.compile(r"\w+")
 
 
 def nct_id_in(text):
@@ -30,6 +31,7 @@ class TextQuery:
 
     groups: list = field(default_factory=list)
     excluded: list = field(default_factory=list)
+    added: list = field(default_factory=list)  # terms looked for that were not typed (trials/search/synonyms.py)
 
     def __bool__(self):
         return bool(self.groups)
@@ -78,4 +80,8 @@ def parse(text):
         else:
             query.groups.append([words])
         join_next = False
+    typed = {term for group in query.groups for term in group}
+    query.groups = expand(query.groups)
+    typed |= {group[0] for group in query.groups}
+    query.added = [" ".join(term) for group in query.groups for term in group if term not in typed]
     return query
