@@ -38,6 +38,7 @@ MIX = [  # words chosen by how many of the samples have them: a few percent, as 
     ("filters only", {"status": "RECRUITING", "phase": "PHASE2", "study_type": "INTERVENTIONAL"}),
     ("page 50 of a broad query", {"q": "women", "page": "50"}),
     ("a word in most trials (beyond the mix)", {"q": "pain"}),
+    ("lay words: slipped disc (beyond the mix)", {"q": "slipped disc"}),
 ]
 STATUSES = {
     "COMPLETED": 45,
@@ -95,6 +96,7 @@ def generate(n):
             trial.enrollment_count = rng.randint(10, 5000)
             trial.lead_sponsor = rng.choice(sponsors)
             trial.has_results = rng.random() < 0.15
+            trial.source_record = {"derivedSection": base.record.get("derivedSection", {})}  # its MeSH headings
             trials.append(trial)
         Trial.objects.bulk_create(trials, batch_size=500)  # ~90 columns: PostgreSQL takes 65,535 parameters a query
         extra = [rng.choice(condition_names) for _ in picked]
