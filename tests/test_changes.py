@@ -5,7 +5,7 @@ and every related-trials list is the one a full rebuild gives."""
 import pytest
 from django.core.cache import cache
 
-from trials import changes, workflow
+from trials import changes, choices, workflow
 from trials.changes import trials_changed
 from trials.models import Investigator, Location, Official, RelatedTrial, SearchEntry, Sponsor, Trial
 from trials.record_cache import last_change_key
@@ -232,3 +232,18 @@ def test_a_trial_whose_conditions_change_leaves_the_lists_it_no_longer_fits(samp
     lists = related_lists()
     refresh_related()
     assert lists == related_lists()
+
+
+def test_a_trial_closing_or_opening_moves_in_the_lists_as_a_full_rebuild_would(samples):
+    """Open trials come first in related lists: one closing may fall out of a list (a closed trial the list did
+    not hold takes its place), one opening may enter lists it did not fit."""
+    named = RelatedTrial.objects.values("related_id")
+    open_trials = list(Trial.objects.filter(pk__in=named, overall_status__in=choices.OPEN).order_by("pk")[:5])
+    assert open_trials
+    for trial in open_trials:
+        for status in (choices.Status.COMPLETED, trial.overall_status):
+            Trial.objects.filter(pk=trial.pk).update(overall_status=status)
+            trials_changed([trial.pk], None, "Edited")
+            lists = related_lists()
+            refresh_related()
+            assert lists == related_lists(), (trial.nct_id, status)

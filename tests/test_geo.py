@@ -1,4 +1,4 @@
-"""Offline places and distances (trials/geo.py) and recruiting sites near a place (trials/nearby.py)."""
+"""Offline places and distances (trials/geo.py) and open sites near a place (trials/nearby.py)."""
 
 import copy
 import re
@@ -35,7 +35,27 @@ def test_known_cities_and_countries_are_found_offline():
     assert str(geo.find_place("lyon, france")) == "Lyon, France"
     assert str(geo.find_place("Sao Paulo")) == "São Paulo, Brazil"
     assert geo.find_place("Korea, Republic of").is_country  # the registry's country name
-    assert str(geo.find_place("Saint Louis, Missouri")) == "St. Louis, United States"
+    assert str(geo.find_place("Saint Louis, Missouri")) == "St. Louis, Missouri, United States"
+
+
+@pytest.mark.parametrize("text", ["Boston", "Paris, Texas", "Lyon", "Seoul, Korea, Republic of", "Spain"])
+def test_a_places_text_names_its_us_state_and_reads_back_as_the_same_place(text):
+    place = geo.find_place(text)
+    assert geo.find_place(str(place)) == place
+    assert str(geo.find_place("Boston")) == "Boston, Massachusetts, United States"
+
+
+def test_a_city_named_without_its_state_keeps_the_other_cities_of_that_name():
+    springfield = geo.find_place("Springfield")
+    assert str(springfield) == "Springfield, Missouri, United States"  # the most populous
+    others = [str(other) for other in springfield.others]
+    assert others[:2] == ["Springfield, Massachusetts, United States", "Springfield, Illinois, United States"]
+    assert len(others) == geo.MAX_OTHERS
+    assert all(geo.find_place(str(other)) == other for other in springfield.others)
+    assert [str(other) for other in geo.find_place("Paris, United States").others][
+        0
+    ] == "Paris, Tennessee, United States"
+    assert geo.find_place("Springfield, Illinois").others == geo.find_place("Paris, France").others == ()
 
 
 @pytest.mark.parametrize("text", ["", " ", ",", "Nowhere at all", "Lyon, Narnia", "x" * 300])
@@ -92,13 +112,23 @@ def test_a_country_means_its_sites_whatever_the_distance(beijing_and_tianjin):
     assert not nearby.trial_ids_near(geo.find_place("France"), 500).exists()
 
 
-def test_only_recruiting_sites_count(seed_study, write_json, db):
-    sites = [("Closed clinic", "Beijing", "China", "COMPLETED"), ("Open clinic", "Tianjin", "China", "RECRUITING")]
+@pytest.mark.parametrize("open_status", ["RECRUITING", "NOT_YET_RECRUITING"])
+def test_only_recruiting_and_not_yet_recruiting_sites_count(seed_study, write_json, db, open_status):
+    sites = [("Closed clinic", "Beijing", "China", "COMPLETED"), ("Open clinic", "Tianjin", "China", open_status)]
     import_paths(write_json("one.json", sited_study(seed_study, "NCT90000005", *sites)))
     beijing = geo.find_place("Beijing")
     assert not nearby.trial_ids_near(beijing, 50).exists()
+    assert nearby.trial_ids_near(beijing, 250).exists()
     [site] = nearby.nearest_sites(Trial.objects.values_list("pk", flat=True), beijing, 250).values()
     assert site.facility == "Open clinic"
+
+
+@pytest.mark.parametrize("status, counts", [("NOT_YET_RECRUITING", True), ("ACTIVE_NOT_RECRUITING", False)])
+def test_a_site_without_a_status_counts_when_its_trial_is_open(seed_study, write_json, db, status, counts):
+    import_paths(
+        write_json("one.json", sited_study(seed_study, "NCT90000007", ("Clinic", "Beijing", "China"), status=status))
+    )
+    assert nearby.trial_ids_near(geo.find_place("Beijing"), 25).exists() == counts
 
 
 def test_a_trials_sites_sorted_nearest_first_unplaced_last(beijing_and_tianjin):

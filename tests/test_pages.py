@@ -1,8 +1,11 @@
 """The minimal public pages: the trial list, a record, its JSON, and the health check."""
 
+import re
+
 import pytest
 
 from trials.models import Trial
+from trials.search.criteria import DEFAULT_DISTANCE_KM
 
 from .factories import MOST_COMMON_CONDITION, RECORDS
 
@@ -70,3 +73,14 @@ def test_the_home_page_shows_totals_top_conditions_and_recent_updates(client, al
     newest = Trial.objects.order_by("-last_update_posted_date", "-pk").first()
     assert newest.brief_title in page
     assert 'role="search"' in page
+
+
+def test_the_home_page_searches_near_a_place_within_the_default_distance(client, all_samples):
+    page = client.get("/").content.decode()
+    form = re.search(r'<form method="get" action="/trials/" role="search".*?</form>', page, re.S).group()
+    fields = dict(re.findall(r'<input type="(?:text|hidden)" name="(\w+)"(?: value="(\w*)")?', form))
+    assert fields == {"q": "", "near": "", "distance": str(DEFAULT_DISTANCE_KM)}
+    assert '<label for="id_near">' in form
+    fields["near"] = "Paris, France"
+    results = client.get("/trials/", fields).content.decode()
+    assert "1 trial within 100 km of Paris, France" in " ".join(re.sub(r"<[^>]+>", " ", results).split())

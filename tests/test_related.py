@@ -1,9 +1,10 @@
-"""Related trials are precomputed after each import, best match first, with a reason."""
+"""Related trials are precomputed after each import, open trials first, then the best match, with a reason."""
 
 from collections import Counter
 
 import pytest
 
+from trials import choices
 from trials.models import RelatedTrial, Trial
 from trials.related import related_for
 
@@ -40,8 +41,8 @@ def test_scores_rank_conditions_over_interventions_over_title_words():
         for kind, values in kinds.items():
             for value in values:
                 postings.setdefault((kind, value.lower()), []).append(trial_id)
-    nct_ids = {i: f"NCT0000000{i}" for i in features}
-    assert related_for(1, features, postings, nct_ids) == [
+    standing = {i: (True, f"NCT0000000{i}") for i in features}  # all closed: by score
+    assert related_for(1, features, postings, standing) == [
         (3, 6, ("condition", "Asthma")),
         (2, 4, ("intervention", "Salbutamol")),
     ]
@@ -58,3 +59,30 @@ def test_reimport_refreshes_the_lists(write_json):
         arm.pop("interventionNames", None)
     import_paths(write_json("changed.json", other))
     assert list(seed.related_links.all()) == []
+
+
+def test_open_trials_come_first_then_the_score():
+    features = {
+        1: {"condition": {"Asthma"}, "intervention": {"Salbutamol"}, "word": set()},
+        2: {"condition": {"Asthma"}, "intervention": {"Salbutamol"}, "word": set()},  # 10, completed
+        3: {"condition": {"Asthma"}, "intervention": set(), "word": set()},  # 6, completed
+        4: {"condition": set(), "intervention": {"Salbutamol"}, "word": set()},  # 4, not yet recruiting
+        5: {"condition": set(), "intervention": {"Salbutamol"}, "word": set()},  # 4, enrolling by invitation
+    }
+    postings = {}
+    for trial_id, kinds in features.items():
+        for kind, values in kinds.items():
+            for value in values:
+                postings.setdefault((kind, value.lower()), []).append(trial_id)
+    closed = {1: True, 2: True, 3: True, 4: False, 5: False}
+    standing = {i: (closed[i], f"NCT0000000{6 - i}") for i in features}  # NCT IDs in the reverse order
+    assert [other for other, _score, _reason in related_for(1, features, postings, standing)] == [5, 4, 2, 3]
+
+
+def test_every_list_holds_its_open_trials_first():
+    import_paths(SAMPLE_DIR)
+    lists = {}
+    for link in RelatedTrial.objects.select_related("related").order_by("trial_id", "position"):
+        lists.setdefault(link.trial_id, []).append((link.related.overall_status not in choices.OPEN, -link.score))
+    assert all(ranks == sorted(ranks) for ranks in lists.values())
+    assert any(ranks[0][0] is False and ranks[-1][0] is True for ranks in lists.values())  # both kinds in a list

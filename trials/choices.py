@@ -26,6 +26,12 @@ class Status(models.TextChoices):
     WITHHELD = "WITHHELD", _("Withheld")
 
 
+# A site taking people now or soon: what a search near a place counts (trials/nearby.py).
+JOINING = (Status.RECRUITING, Status.NOT_YET_RECRUITING)
+# A trial still enrolling in some way: related trials list these first (trials/related.py).
+OPEN = (*JOINING, Status.ENROLLING_BY_INVITATION)
+
+
 class Phase(models.TextChoices):
     """The registry's phase lists, stored as one value: PHASE1+PHASE2 is PHASE1_PHASE2."""
 

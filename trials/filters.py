@@ -90,7 +90,7 @@ class TrialFilter(django_filters.FilterSet):
     near = PlaceFilter(
         method="filter_near",
         label=_("Near"),
-        help_text=_("A city or a country: trials recruiting there, nearest site first."),
+        help_text=_("A city or a country: trials recruiting there now or soon, nearest site first."),
     )
     country = TextValuesFilter(method="filter_country", label=_("Country"), help_text=_("Where the trial has a site."))
     has_results = django_filters.ChoiceFilter(

@@ -59,16 +59,38 @@ class PlaceField(forms.CharField):
         return place
 
 
-class SearchForm(forms.Form):
-    """The search page's form: the filters' fields (trials/filters.py adds them) after the sort and the distance."""
+SORTS_SHOWN = [(key, label) for key, (label, _ordering) in SORTS.items()]
 
-    sort = forms.ChoiceField(
+
+class InEffect:
+    """A choice shown as the value the search used, not as the address gave it: a default when none was given,
+    the default in place of a refused value (whose message the form shows), or the sort a search fell back to."""
+
+    def bound_data(self, data, initial):
+        return initial
+
+
+class InEffectChoiceField(InEffect, forms.ChoiceField):
+    pass
+
+
+class InEffectTypedChoiceField(InEffect, forms.TypedChoiceField):
+    pass
+
+
+class SearchForm(forms.Form):
+    """The search page's form: the filters' fields (trials/filters.py adds them) after the sort and the distance.
+
+    The sort and distance boxes show what the search used: show_in_effect() is told it once the search is read.
+    """
+
+    sort = InEffectChoiceField(
         label=_("Sort"),
-        choices=[(key, label) for key, (label, _ordering) in SORTS.items()],
+        choices=SORTS_SHOWN,
         required=False,
-        help_text=_("Best match needs words to search for."),
+        help_text=_("Best match needs words to search for; distance, a city to search near."),
     )
-    distance = forms.TypedChoiceField(
+    distance = InEffectTypedChoiceField(
         choices=[(km, _("%(km)s km") % {"km": km}) for km in geo.DISTANCES_KM],
         coerce=int,
         required=False,
@@ -76,6 +98,12 @@ class SearchForm(forms.Form):
         initial=DEFAULT_DISTANCE_KM,
         label=_("Within"),
     )
+
+    def show_in_effect(self, sort, default_sort, distance):
+        """Select the sort and distance in use. The default sort's option sends no sort (""), so the next search
+        has its own default: a place typed on a page sorted by last update by default sorts by distance."""
+        self.fields["sort"].widget.choices = [("" if key == default_sort else key, label) for key, label in SORTS_SHOWN]
+        self.initial.update(sort="" if sort == default_sort else sort, distance=distance)
 
 
 class NearForm(forms.Form):

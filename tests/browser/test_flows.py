@@ -201,6 +201,28 @@ def test_search_near_a_city_and_read_the_glossary(page, site, screenshots):
     snap(page, screenshots, "glossary")
 
 
+@pytest.mark.parametrize("size", [MOBILE, DESKTOP], ids=["360", "1280"])
+def test_a_place_typed_on_the_home_page_is_named_as_understood_with_its_namesakes(page, site, screenshots, size):
+    page.set_viewport_size(size)
+    page.goto(site + "/")
+    search = page.get_by_role("search")
+    search.get_by_label("Near").fill("Boston")
+    search.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"near=Boston&distance=100"))
+    heading = page.locator("#results-heading")
+    assert heading.is_visible()
+    assert heading.inner_text().endswith("within 100 km of Boston, Massachusetts, United States")
+    assert page.get_by_role("combobox", name="Within").input_value() == "100"
+    assert page.get_by_role("combobox", name="Sort").locator("option:checked").inner_text() == "Distance"
+    snap(page, screenshots, "search-near-place")
+
+    page.set_viewport_size(size)
+    page.get_by_role("link", name="Boston, United Kingdom").click()
+    page.wait_for_url(re.compile(r"near=Boston%2C\+United\+Kingdom"))
+    assert heading.inner_text().endswith("within 100 km of Boston, United Kingdom")
+    assert page.get_by_role("textbox", name="Near").input_value() == "Boston, United Kingdom"
+
+
 def test_the_interface_in_chinese(page, site, screenshots):
     """The language switcher turns the interface to Simplified Chinese; registry text stays as registered."""
     page.goto(site + "/trials/NCT07107204/")

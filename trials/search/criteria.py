@@ -22,7 +22,7 @@ SORTS = {  # sort parameter -> (label, SearchEntry ordering); relevance comes fr
     "start": (_("Start date, newest first"), ["-start_date", "-pk"]),
     "enrollment": (_("Enrollment, largest first"), ["-enrollment", "-pk"]),
     "title": (_("Title A–Z"), ["title", "pk"]),
-    "distance": (_("Nearest recruiting site"), None),  # needs a city in "near"
+    "distance": (_("Distance"), None),  # nearest site first; needs a city in "near"
 }
 DEFAULT_DISTANCE_KM = 100
 
@@ -46,13 +46,17 @@ class Criteria:
         return parse(self.words)
 
     @cached_property
+    def default_sort(self):
+        """The sort when none is asked: nearest site near a city, best match with words, else last updated."""
+        if self.place is not None and not self.place.is_country:
+            return "distance"
+        return "relevance" if self.query else "updated"
+
+    @cached_property
     def sort(self):
-        """The sort in effect: as asked, else nearest site near a city, best match with words, else last updated."""
-        if self.asked_sort in ("relevance", "distance", ""):
-            if self.place is not None and not self.place.is_country:
-                return "distance"
-            return "relevance" if self.query else "updated"
-        return self.asked_sort
+        """The sort in effect: as asked, but best match and nearest site give way to the default (nearest site
+        near a city, best match only with words)."""
+        return self.default_sort if self.asked_sort in ("relevance", "distance", "") else self.asked_sort
 
     def ordered(self, sample=None, candidates=None):
         """The matching entries in the sort's order; best match ranks those in the sample given, or the candidates'

@@ -53,6 +53,7 @@ def trial_list(request):
     if nct_id and Trial.objects.published().filter(nct_id=nct_id).exists():
         return redirect("trials:detail", nct_id)
     filterset, criteria = search_for(request)
+    filterset.form.show_in_effect(criteria.sort, criteria.default_sort, criteria.distance)
     results = search(criteria)
     facets = [
         (name, title, results.facets.choices(name, request.GET.getlist(name))) for name, title in FACET_TITLES.items()
