@@ -34,6 +34,10 @@ FILTER_CASES = [
         {"status": ["RECRUITING", "NOT_YET_RECRUITING"]},
         lambda r: r["statusModule"]["overallStatus"] in {"RECRUITING", "NOT_YET_RECRUITING"},
     ),
+    (
+        {"status": ["OPEN", "COMPLETED"]},
+        lambda r: r["statusModule"]["overallStatus"] in {"RECRUITING", "NOT_YET_RECRUITING", "COMPLETED"},
+    ),
     ({"phase": "PHASE2"}, lambda r: "PHASE2" in module(r, "designModule").get("phases", [])),
     (
         {"phase": ["PHASE1", "PHASE4"]},
@@ -113,7 +117,9 @@ def test_the_age_filter_keeps_trials_without_an_upper_or_lower_bound(client, sea
 # Facets
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "pain"}, {"status": "COMPLETED", "phase": "NA"}, {"age": "30"}])
+@pytest.mark.parametrize(
+    "params", [{}, {"q": "pain"}, {"status": "COMPLETED", "phase": "NA"}, {"age": "30"}, {"status": "OPEN"}]
+)
 def test_facet_counts_equal_the_counts_of_the_filtered_list(search, params):
     response = search(params)
     results = response.context["results"]

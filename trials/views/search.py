@@ -73,7 +73,8 @@ def trial_list(request):
         "page": results.page,
         "facets": facets,
         "more_filters": [filterset.form[name] for name in MORE_FILTERS],
-        "more_filters_open": any(filterset.data.get(name) for name in MORE_FILTERS),
+        # the chips show the more filters in use: their box opens only to show a mistake
+        "more_filters_open": any(name in filterset.form.errors for name in MORE_FILTERS),
         "facet_names": list(FACET_TITLES),
         "facet_values": [(name, value) for name in FACET_TITLES for value in filterset.data.getlist(name)],
         "open_trials": {
