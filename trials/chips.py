@@ -43,12 +43,18 @@ def _with(query, name, values):
     return link(params)
 
 
+def chosen(query, name):
+    """The values of a facet the address chose (a status through OPEN too)."""
+    values = query.getlist(name)
+    return expand_statuses(values) if name == "status" else values
+
+
 def toggled(query, name, value):
     """This search with `value` added to or removed from the repeatable parameter `name`. A status chosen as part
     of OPEN is removed by spelling OPEN out: without RECRUITING, status=OPEN is status=NOT_YET_RECRUITING."""
     values = query.getlist(name)
-    if name == "status" and value in expand_statuses(values):
-        values = expand_statuses(values)
+    if value in chosen(query, name):
+        values = chosen(query, name)
     return _with(query, name, [v for v in values if v != value] if value in values else [*values, value])
 
 

@@ -3,8 +3,8 @@
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from trials.chips import active_filters, open_choice
-from trials.filters import OPEN_STATUSES, TrialFilter, expand_statuses
+from trials.chips import active_filters, chosen, open_choice
+from trials.filters import OPEN_STATUSES, TrialFilter
 from trials.models import SearchEntry, Trial
 from trials.search.criteria import DEFAULT_DISTANCE_KM, Criteria
 from trials.search.query import nct_id_in
@@ -47,12 +47,6 @@ def search_for(request):
         page=request.GET.get("page"),
     )
     return filterset, criteria
-
-
-def chosen(query, name):
-    """The values of a facet the address chose (a status through OPEN too)."""
-    values = query.getlist(name)
-    return expand_statuses(values) if name == "status" else values
 
 
 def trial_list(request):
