@@ -34,6 +34,10 @@ FILTER_CASES = [
         {"status": ["RECRUITING", "NOT_YET_RECRUITING"]},
         lambda r: r["statusModule"]["overallStatus"] in {"RECRUITING", "NOT_YET_RECRUITING"},
     ),
+    (
+        {"status": ["OPEN", "COMPLETED"]},
+        lambda r: r["statusModule"]["overallStatus"] in {"RECRUITING", "NOT_YET_RECRUITING", "COMPLETED"},
+    ),
     ({"phase": "PHASE2"}, lambda r: "PHASE2" in module(r, "designModule").get("phases", [])),
     (
         {"phase": ["PHASE1", "PHASE4"]},
@@ -113,7 +117,9 @@ def test_the_age_filter_keeps_trials_without_an_upper_or_lower_bound(client, sea
 # Facets
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "pain"}, {"status": "COMPLETED", "phase": "NA"}, {"age": "30"}])
+@pytest.mark.parametrize(
+    "params", [{}, {"q": "pain"}, {"status": "COMPLETED", "phase": "NA"}, {"age": "30"}, {"status": "OPEN"}]
+)
 def test_facet_counts_equal_the_counts_of_the_filtered_list(search, params):
     response = search(params)
     results = response.context["results"]
@@ -152,11 +158,11 @@ def test_a_search_page_reads_a_bounded_number_of_queries(search, quokka_trials, 
     }
     # the index version; the base's size (one bucket), every facet in one grouped query, the top conditions (the
     # condition filter is in use: the size of their set, then the count); the page's ids, trials, conditions,
-    # countries, snippets. Again: the counts come from the cache.
+    # countries, snippets; the condition's name for its chip. Again: the counts come from the cache.
     cache.clear()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         search(params)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         search(params)
     # the index version twice (counts, then the whole index's groups), the groups, the top conditions; the page's
     # ids, trials, conditions, countries (no snippets without words)

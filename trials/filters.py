@@ -1,7 +1,8 @@
 """The search page's filters: one FilterSet over SearchEntry for every parameter of /trials/.
 
-Values are the registry's enum names (RECRUITING, PHASE2, INDUSTRY, …). A value the form
-cannot accept is reported next to its field and that filter is left out; the other
+Values are the registry's enum names (RECRUITING, PHASE2, INDUSTRY, …), and status also takes OPEN,
+ClinicalTrials.gov's default: trials open to new patients (recruiting or not yet recruiting). A value
+the form cannot accept is reported next to its field and that filter is left out; the other
 filters still apply, so odd links give a useful page, never an error.
 """
 
@@ -21,6 +22,14 @@ from .search.query import parse
 MAX_QUERY_LENGTH = 500
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m", "%Y"]  # the page's date boxes send the first; links may use any
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
+OPEN = "OPEN"  # status=OPEN: the statuses of trials open to new patients, one checkbox's value
+OPEN_STATUSES = [choices.Status.RECRUITING.value, choices.Status.NOT_YET_RECRUITING.value]
+OPEN_LABEL = _("Recruiting or not yet recruiting")
+
+
+def expand_statuses(values):
+    """Status values with OPEN replaced by the statuses it stands for, each once, in order."""
+    return list(dict.fromkeys(status for value in values for status in (OPEN_STATUSES if value == OPEN else [value])))
 
 
 def _named(model, texts):
@@ -29,11 +38,33 @@ def _named(model, texts):
     return model.objects.alias(lowered=Lower("name")).filter(Q(lowered__in=lowered) | Q(slug__in=texts))
 
 
+def names_of(model, texts):
+    """Each text -> the name of the row it picks (by slug or name, as the filter does), or the text itself."""
+    names = {}
+    for slug, name in _named(model, texts).values_list("slug", "name"):
+        names[slug] = names[name.lower()] = name
+    return {text: names.get(text, names.get(text.lower(), text)) for text in texts}
+
+
 def date_filter(field_name, lookup_expr, label):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     return django_filters.DateFilter(
         field_name=field_name, lookup_expr=lookup_expr, input_formats=DATE_FORMATS, widget=widget, label=label
     )
+
+
+class StatusField(django_filters.fields.MultipleChoiceField):
+    """Recruitment statuses: the registry's names, or OPEN for both open ones; cleaned to the registry's names."""
+
+    def valid_value(self, value):
+        return value == OPEN or super().valid_value(value)
+
+    def clean(self, value):
+        return expand_statuses(super().clean(value))
+
+
+class StatusFilter(django_filters.MultipleChoiceFilter):
+    field_class = StatusField
 
 
 class TextValuesFilter(django_filters.Filter):
@@ -51,9 +82,7 @@ class TrialFilter(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         help_text=_('Words must all appear; "quoted words" as a phrase; OR for either; -word to exclude.'),
     )
-    status = django_filters.MultipleChoiceFilter(
-        distinct=False, choices=choices.Status.choices, label=_("Recruitment status")
-    )
+    status = StatusFilter(distinct=False, choices=choices.Status.choices, label=_("Recruitment status"))
     phase = django_filters.MultipleChoiceFilter(
         distinct=False, choices=choices.Phase.single_choices(), method="filter_phase", label=_("Phase")
     )

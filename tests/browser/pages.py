@@ -32,6 +32,8 @@ PAGES = {
     "home": "/",
     "search-results": "/trials/?q=herniation",
     "search-no-results": "/trials/?q=zzzzqqqq",
+    "search-filters": "/trials/?q=disc&status=OPEN&status=COMPLETED&phase=NA&country=Turkey&start_from=2015-01-01",
+    "search-bare": "/trials/",
     **{f"record-{section.rstrip('/') or 'overview'}": f"/trials/{SEED_NCT}/{section}" for section in SEED_SECTIONS},
     "sponsor": sponsor_path,
     "investigator": investigator_path,

@@ -60,6 +60,19 @@ def test_wcag_aa(page, site, name):
     assert not report, "WCAG 2.2 AA problems\n" + "\n\n".join(report)
 
 
+def test_the_phones_unfolded_search_form_and_filters_stay_clean(page, site):
+    """At 360 px, with "Change search" and "Filters (n)" both open: axe-core finds nothing, nothing scrolls sideways."""
+    page.set_viewport_size(MOBILE)
+    page.goto(site + PAGES["search-filters"])
+    page.get_by_text("Change search").click()
+    page.locator("summary", has_text="Filters (5)").click()
+    assert page.get_by_role("search").is_visible()
+    assert page.get_by_role("complementary", name="Narrow the results").is_visible()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    assert not horizontal_overflow(page)
+
+
 FOCUS_STYLE = """el => {
   const style = getComputedStyle(el);
   return {outline: style.outlineStyle, outlineWidth: style.outlineWidth, shadow: style.boxShadow};

@@ -73,8 +73,10 @@ def test_search_filter_and_read_a_trial(page, site, screenshots):
     assert page.get_by_role("heading", level=1).inner_text() == "Find a clinical trial"
     snap(page, screenshots, "home")
     page.get_by_role("search").get_by_label("Search for").fill(CONDITION)
+    # closed trials too: the box that keeps to trials open to new patients is ticked by default
+    page.get_by_role("search").get_by_label(re.compile("^Only trials open to new patients")).uncheck()
     page.get_by_role("search").get_by_role("button", name="Search").click()
-    page.wait_for_url(re.compile(r"/trials/\?q=asthma"))
+    page.wait_for_url(re.compile(r"/trials/\?q=asthma$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Find clinical trials"
     found = result_total(page)
     assert found > 2

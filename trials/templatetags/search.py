@@ -2,29 +2,22 @@
 
 from django import template
 
+from trials.chips import link, toggled
+
 register = template.Library()
-
-
-def _params(context):
-    params = context["request"].GET.copy()
-    params.pop("page", None)
-    return params
 
 
 @register.simple_tag(takes_context=True)
 def toggle_url(context, name, value):
-    """This search with `value` added to or removed from the repeatable parameter `name`."""
-    params = _params(context)
-    values = params.getlist(name)
-    params.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
-    return "?" + params.urlencode()
+    """This search with `value` added to or removed from the repeatable parameter `name` (trials.chips.toggled)."""
+    return toggled(context["request"].GET, name, value)
 
 
 @register.simple_tag(takes_context=True)
 def replace_url(context, name, value=None):
     """This search with `name` set to `value` alone, or dropped when value is None."""
-    params = _params(context)
+    params = context["request"].GET.copy()
     params.pop(name, None)
     if value is not None:
         params[name] = value
-    return "?" + params.urlencode()
+    return link(params)

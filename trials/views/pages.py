@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from trials import choices
-from trials.filters import TrialFilter
+from trials.filters import OPEN, TrialFilter
 from trials.glossary import TOPICS
 from trials.models import Condition, SearchEntry, Trial
 from trials.search.cached import cached
@@ -38,6 +38,7 @@ def home(request):
     context = {
         "figures": figures,
         "form": TrialFilter(queryset=SearchEntry.objects.none()).form,
+        "open_status": OPEN,
         "recent": Trial.objects.for_list()
         .filter(pk__in=figures["recent_ids"])
         .order_by("-last_update_posted_date", "-pk"),

@@ -3,7 +3,8 @@
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from trials.filters import TrialFilter
+from trials.chips import active_filters, chosen, open_choice
+from trials.filters import OPEN_STATUSES, TrialFilter
 from trials.models import SearchEntry, Trial
 from trials.search.criteria import DEFAULT_DISTANCE_KM, Criteria
 from trials.search.query import nct_id_in
@@ -56,8 +57,10 @@ def trial_list(request):
     filterset.form.show_in_effect(criteria.sort, criteria.default_sort, criteria.distance)
     results = search(criteria)
     facets = [
-        (name, title, results.facets.choices(name, request.GET.getlist(name))) for name, title in FACET_TITLES.items()
+        (name, title, results.facets.choices(name, chosen(request.GET, name))) for name, title in FACET_TITLES.items()
     ]
+    open_chosen, open_url = open_choice(request.GET)
+    in_use = active_filters(filterset)
     context = {
         "filter": filterset,
         "search": criteria,
@@ -65,8 +68,17 @@ def trial_list(request):
         "page": results.page,
         "facets": facets,
         "more_filters": [filterset.form[name] for name in MORE_FILTERS],
-        "more_filters_open": any(filterset.data.get(name) for name in MORE_FILTERS),
+        # the chips show the more filters in use: their box opens only to show a mistake
+        "more_filters_open": any(name in filterset.form.errors for name in MORE_FILTERS),
         "facet_names": list(FACET_TITLES),
         "facet_values": [(name, value) for name in FACET_TITLES for value in filterset.data.getlist(name)],
+        "open_trials": {
+            "chosen": open_chosen,
+            "url": open_url,
+            "count": sum(results.facets.counts["status"][status] for status in OPEN_STATUSES),
+        },
+        "active": in_use,
+        # the phone's "Change search" starts open on the bare page (nothing to sum up) and when the form has errors
+        "search_open": not request.GET or bool(filterset.form.errors),
     }
     return render(request, "trials/trial_list.html", context)
