@@ -180,7 +180,7 @@ def test_the_home_search_box_keeps_to_open_trials_unless_unticked(client, sample
 
 def test_the_phone_search_summary_says_what_was_searched_and_opens_on_the_bare_page(search):
     folded = search({"q": "disc", "near": "Boston"}).content.decode()
-    assert "“disc” near Boston, United States" in folded
+    assert "“disc” near Boston, Massachusetts, United States" in folded
     assert '<details class="toggle search-toggle">' in folded
     assert '<details class="toggle search-toggle" open>' in search({}).content.decode()
     assert '<details class="toggle search-toggle" open>' in search({"age": "abc"}).content.decode()
