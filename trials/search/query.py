@@ -80,8 +80,6 @@ def parse(text):
         else:
             query.groups.append([words])
         join_next = False
-    typed = {term for group in query.groups for term in group}
-    query.groups = expand(query.groups)
-    typed |= {group[0] for group in query.groups}
-    query.added = [" ".join(term) for group in query.groups for term in group if term not in typed]
+    query.groups, added = expand(query.groups)
+    query.added = [" ".join(term) for term in added]
     return query

@@ -60,15 +60,18 @@ def _spellings(term):
 
 
 def alternatives(term):
-    """Every term to look for when `term` is typed: its spellings, and the registry's terms for each."""
+    """(every term to look for when `term` is typed, those worth naming on the page): its spellings, and the
+    registry's terms for each (named as the table has them; their own other spellings are looked for too)."""
     _, lay = table()
-    found = []
+    found, named = [], []
     for spelt in _spellings(term):
         found.append(spelt)
+        named.append(spelt)
         for form in (spelt, _singular(spelt)):
             for registry in sorted(lay.get(form, ())) if form else ():
+                named.append(registry)
                 found += _spellings(registry)
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found)), list(dict.fromkeys(named))
 
 
 def is_known(term):
@@ -79,21 +82,22 @@ def is_known(term):
 
 
 def expand(groups):
-    """The groups of a TextQuery with what people type widened to the registry's words.
-
-    Consecutive single words that make a known term ("heart" "attack") become one group for that term.
-    """
-    expanded, start = [], 0
+    """(the groups of a TextQuery widened from what people type to the registry's words, the terms added that
+    are worth naming on the page). Consecutive single words that make a known term ("heart" "attack") become
+    one group for that term."""
+    expanded, named, start = [], [], 0
     while start < len(groups):
         for stop in range(min(len(groups), start + LONGEST_TERM), start + 1, -1):
             run = groups[start:stop]
             if all(len(group) == 1 and len(group[0]) == 1 for group in run):
-                term = tuple(group[0][0] for group in run)
-                if is_known(term):
-                    expanded.append(alternatives(term))
+                typed = [tuple(group[0][0] for group in run)]
+                if is_known(typed[0]):
                     start = stop
                     break
         else:
-            expanded.append(list(dict.fromkeys(found for term in groups[start] for found in alternatives(term))))
+            typed = groups[start]
             start += 1
-    return expanded
+        widened = [alternatives(term) for term in typed]
+        expanded.append(list(dict.fromkeys(found for terms, _ in widened for found in terms)))
+        named += [term for _, terms in widened for term in terms if term not in typed]
+    return expanded, list(dict.fromkeys(named))
