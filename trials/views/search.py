@@ -1,5 +1,7 @@
 """The search page, and the search an address describes (also read by the exports and the RSS feed)."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -67,5 +69,9 @@ def trial_list(request):
         "more_filters_open": any(filterset.data.get(name) for name in MORE_FILTERS),
         "facet_names": list(FACET_TITLES),
         "facet_values": [(name, value) for name in FACET_TITLES for value in filterset.data.getlist(name)],
+        # near a place: each trial's link carries it, and the trial's page names its nearest site ("at a glance")
+        "record_query": (
+            urlencode({"near": request.GET["near"], "distance": criteria.distance}) if criteria.place else ""
+        ),
     }
     return render(request, "trials/trial_list.html", context)
