@@ -143,7 +143,7 @@ def test_a_trials_sites_sorted_nearest_first_unplaced_last(beijing_and_tianjin):
 
 def result_ids(response):
     assert response.status_code == 200
-    return re.findall(r'<a href="/trials/(NCT\d{8})/">', response.content.decode())
+    return re.findall(r'<a href="/trials/(NCT\d{8})/(?:\?[^"]*)?">', response.content.decode())
 
 
 @pytest.mark.parametrize("km, expected", [("250", ["NCT90000001", "NCT90000002"]), ("50", ["NCT90000001"])])
@@ -155,6 +155,12 @@ def test_each_result_shows_its_nearest_recruiting_site_city_and_distance(client,
     text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/trials/?near=Beijing&distance=250").content.decode()).split())
     assert "Nearest site: Blood Diseases Hospital, Tianjin, about 110 km" in text
     assert "Nearest site: Peking Union Medical College Hospital, Beijing, less than 10 km" in text
+
+
+def test_each_result_links_its_record_with_the_place_so_it_names_the_nearest_site(client, beijing_and_tianjin):
+    page = client.get("/trials/", {"near": "Tianjin", "distance": "250"}).content.decode()
+    assert '<a href="/trials/NCT90000002/?near=Tianjin&amp;distance=250">' in page
+    assert '<a href="/trials/NCT90000002/">' in client.get("/trials/").content.decode()  # no place, no parameters
 
 
 def test_search_in_a_country(client, beijing_and_tianjin):

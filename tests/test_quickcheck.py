@@ -2,8 +2,10 @@
 
 import html
 import re
+from urllib.parse import quote_plus
 
 import pytest
+from django.db.models import Q
 
 from tests.conftest import SAMPLE_DIR, import_paths
 from trials.forms import QuickCheckForm
@@ -33,7 +35,12 @@ def answer(trial, rule_index, **person):
         (18, True, "Age 18: within this trial's ages, 18 years to 70 years"),
         (19, True, "Age 19: within this trial's ages, 18 years to 70 years"),
         (69, True, "Age 69: within this trial's ages, 18 years to 70 years"),
-        (70, True, "Age 70: within this trial's ages, 18 years to 70 years"),
+        # its criteria say "Age:≥18 and \<70 years": 70 is within the record's ages but not under 70
+        (
+            70,
+            None,
+            "Age 70: the record's ages are 18 to 70 years, but its criteria say “Age:≥18 and <70 years, any gender”",
+        ),
         (71, False, "Age 71: above this trial's maximum of 70 years"),
         (72, False, "Age 72: above this trial's maximum of 70 years"),
     ],
@@ -111,15 +118,69 @@ def test_the_form_asks_for_an_age_when_only_sex_is_given():
     assert form.errors["age"] == ["Enter your age in years, for example 45."]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{"age": ""}, {"age": "  "}, {"age": "", "sex": "", "healthy_volunteers": ""}],  # Check pressed, no age
+)
+def test_the_form_asks_for_an_age_when_none_is_given(query):
+    form = QuickCheckForm.from_query(query)
+    assert form.is_bound and form.errors["age"] == ["Enter your age in years, for example 45."]
+
+
+@pytest.mark.parametrize(
+    "age, message",
+    [
+        ("forty", "Enter your age as a whole number of years, for example 45."),
+        ("4.5", "Enter your age as a whole number of years, for example 45."),
+        ("-1", "Enter an age of 0 or more."),
+        ("131", "Enter an age of at most 130."),
+    ],
+)
+def test_the_form_says_what_age_it_needs(age, message):
+    assert QuickCheckForm.from_query({"age": age}).errors["age"] == [message]
+
+
 def test_answers_become_search_filters_healthy_volunteers_only_when_healthy():
-    assert search_parameters({"age": 40, "sex": "FEMALE", "healthy_volunteers": "false"}) == {
-        "age": 40,
-        "sex": "FEMALE",
-    }
-    assert search_parameters({"age": 40, "sex": "", "healthy_volunteers": "true"}) == {
-        "age": 40,
-        "healthy_volunteers": "true",
-    }
+    assert search_parameters({"age": 40, "sex": "FEMALE", "healthy_volunteers": "false"}) == [
+        ("status", "RECRUITING"),
+        ("status", "NOT_YET_RECRUITING"),
+        ("age", 40),
+        ("sex", "FEMALE"),
+    ]
+    assert search_parameters({"age": 40, "sex": "", "healthy_volunteers": "true"})[2:] == [
+        ("age", 40),
+        ("healthy_volunteers", "true"),
+    ]
+
+
+# Ages the criteria's words state, beside the record's own
+
+
+@pytest.mark.parametrize(
+    "nct_id, age, met",
+    [
+        ("NCT07107204", 70, None),  # 18 to 70 years; criteria: Age:≥18 and <70 years
+        ("NCT07107204", 18, True),
+        ("NCT03884387", 17, False),  # 18 years and older; criteria: Age >18
+        ("NCT03884387", 18, None),
+        ("NCT03884387", 19, True),
+        ("NCT05594173", 59, True),  # 18 to 60 years; criteria: Healthy adults under age 60
+        ("NCT05594173", 60, None),
+        ("NCT05484791", 18, None),  # 19 to 64 years; criteria: Be between the ages of 18 and 65
+        ("NCT05484791", 65, None),
+        ("NCT05484791", 66, False),
+        ("NCT05326594", 10, None),  # 18 months to 50 years; criteria: Aged 18-50 years old
+        ("NCT05326594", 30, True),
+        ("NCT06131398", 90, True),  # 18 to 100 years; criteria: Age ≥ 18 years (no maximum said: no disagreement)
+    ],
+)
+def test_where_the_criteria_state_other_ages_the_answer_is_ask_the_team(sample, nct_id, age, met):
+    assert answer(sample(nct_id), 0, age=age)[0] is met
+
+
+def test_the_answer_quotes_the_criterion_that_disagrees(sample):
+    met, reason = answer(sample("NCT05594173"), 0, age=60)
+    assert reason == "Age 60: the record's ages are 18 to 60 years, but its criteria say “Healthy adults under age 60”"
 
 
 # The check on the eligibility page, and the printable checklist
@@ -151,7 +212,42 @@ def test_answers_that_fit_point_to_the_criteria_the_checklist_and_similar_trials
     page = response.content.decode()
     assert "From these answers, the basic rules fit." in page_text(response)
     assert 'href="/trials/NCT07107204/eligibility/checklist/?age=40&amp;healthy_volunteers=false"' in page
-    assert 'href="/trials/?age=40"' in page
+    conditions = "&amp;".join(
+        f"condition={quote_plus(name)}"
+        for name in ["Relapsed or Refractory Hematologic Malignancies", "Leukemia", "Lymphoma", "Multiple Myeloma (MM)"]
+    )
+    assert f'href="/trials/?{conditions}&amp;status=RECRUITING&amp;status=NOT_YET_RECRUITING&amp;age=40"' in page
+
+
+def test_other_trials_with_these_answers_are_open_ones_of_the_same_conditions(client, all_samples):
+    page = client.get("/trials/NCT07107204/eligibility/", {"age": "40", "sex": "FEMALE"}).content.decode()
+    link = html.unescape(re.search(r'href="(/trials/\?[^"]*)">Find other trials with these answers', page)[1])
+    found = client.get(link)
+    assert found.status_code == 200 and 'role="alert"' not in found.content.decode()
+    shown = set(re.findall(r'<a href="/trials/(NCT\d{8})/">', found.content.decode()))
+    assert "NCT07107204" in shown
+    open_trials = Trial.objects.filter(overall_status__in=["RECRUITING", "NOT_YET_RECRUITING"])
+    expected = open_trials.filter(
+        Q(minimum_age_years__isnull=True) | Q(minimum_age_years__lte=40),
+        Q(maximum_age_years__isnull=True) | Q(maximum_age_years__gte=40),
+        trial_conditions__condition__in=Trial.objects.get(nct_id="NCT07107204").ordered_conditions,
+        sex__in=["ALL", "FEMALE"],
+    )
+    assert shown == set(expected.values_list("nct_id", flat=True))
+
+
+@pytest.mark.parametrize("query", ["age=", "age=&sex=&healthy_volunteers=", "age=+&sex=FEMALE"])
+def test_checking_without_an_age_asks_for_it(client, seed_trial, query):
+    response = client.get(f"/trials/NCT07107204/eligibility/?{query}")
+    text = page_text(response)
+    assert 'role="alert"' in response.content.decode()
+    assert "Your age in years: Enter your age in years, for example 45." in text
+    assert "What the record's rules say" not in text
+
+
+def test_the_eligibility_page_says_ask_the_team_where_the_criteria_disagree(client, seed_trial):
+    text = page_text(client.get("/trials/NCT07107204/eligibility/", {"age": "70"}))
+    assert "Ask the team Age 70: the record's ages are 18 to 70 years, but its criteria say" in text
 
 
 @pytest.mark.parametrize("query", [{"age": "abc"}, {"age": "-3"}, {"sex": "FEMALE"}, {"age": "40", "sex": "<b>x"}])

@@ -106,8 +106,10 @@ def test_every_sample_record_shows_its_facts_on_its_section_pages(client):
 @pytest.mark.parametrize("section", SECTIONS)
 def test_section_pages_run_a_fixed_number_of_queries(client, section, django_assert_num_queries, write_json):
     # Budgets: the trial with its sponsors and short lists (conditions, keywords, outcomes, references,
-    # related trials: RECORD_LISTS in trials/models/record_lists.py), which also gives the page its ETag, then one
-    # query per other table the section reads: design: interventions, their groups; groups: groups,
+    # related trials: RECORD_LISTS in trials/models/record_lists.py), which also gives the page its ETag, and on
+    # the overview, what its "at a glance" box shows (interventions, central contacts, sites per country: GLANCE_LISTS,
+    # SITES_PER_COUNTRY; a search near a place adds a query or two, tests/test_glance.py), then one query per other
+    # table the section reads: design: interventions, their groups; groups: groups,
     # interventions, their groups; eligibility: criteria; contacts: collaborators, officials, central
     # contacts, sites, site contacts, identifiers; history: published versions; full: all of these.
     budgets = {"": 1, "design/": 3, "groups/": 4, "eligibility/": 2, "contacts/": 7, "history/": 2, "full/": 11}

@@ -16,11 +16,14 @@ CATALOGUE = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES"
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 SEED_PAGES = [
     "/trials/NCT07107204/",
+    "/trials/NCT07107204/?near=Beijing",
     "/trials/NCT07107204/design/",
     "/trials/NCT07107204/groups/",
     "/trials/NCT07107204/eligibility/",
     "/trials/NCT07107204/eligibility/?age=72&sex=FEMALE&healthy_volunteers=true",
     "/trials/NCT07107204/eligibility/?age=abc",
+    "/trials/NCT07107204/eligibility/?age=",
+    "/trials/NCT07107204/eligibility/?age=70",
     "/trials/NCT07107204/eligibility/checklist/?age=40",
     "/trials/NCT07107204/contacts/",
     "/trials/NCT07107204/history/",

@@ -62,6 +62,18 @@ class PlaceField(forms.CharField):
 SORTS_SHOWN = [(key, label) for key, (label, _ordering) in SORTS.items()]
 
 
+def distance_field(field_class=forms.TypedChoiceField):
+    """How far from the place a site may be: one of geo.DISTANCES_KM, DEFAULT_DISTANCE_KM when not given."""
+    return field_class(
+        choices=[(km, _("%(km)s km") % {"km": km}) for km in geo.DISTANCES_KM],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_DISTANCE_KM,
+        initial=DEFAULT_DISTANCE_KM,
+        label=_("Within"),
+    )
+
+
 class InEffect:
     """A choice shown as the value the search used, not as the address gave it: a default when none was given,
     the default in place of a refused value (whose message the form shows), or the sort a search fell back to."""
@@ -90,14 +102,7 @@ class SearchForm(forms.Form):
         required=False,
         help_text=_("Best match needs words to search for; distance, a city to search near."),
     )
-    distance = InEffectTypedChoiceField(
-        choices=[(km, _("%(km)s km") % {"km": km}) for km in geo.DISTANCES_KM],
-        coerce=int,
-        required=False,
-        empty_value=DEFAULT_DISTANCE_KM,
-        initial=DEFAULT_DISTANCE_KM,
-        label=_("Within"),
-    )
+    distance = distance_field(InEffectTypedChoiceField)
 
     def show_in_effect(self, sort, default_sort, distance):
         """Select the sort and distance in use. The default sort's option sends no sort (""), so the next search
@@ -124,14 +129,34 @@ class NearForm(forms.Form):
         return place
 
 
+class NearestSiteForm(forms.Form):
+    """The overview's nearest site: the place and distance of a search near a place (?near=Lyon&distance=50),
+    read as the search reads them (a city or a country)."""
+
+    near = PlaceField(required=False)
+    distance = distance_field()
+
+
+class AgeField(forms.IntegerField):
+    """A person's age in whole years; spaces alone are no age (the browser sends "" for what it cannot read)."""
+
+    def to_python(self, value):
+        return super().to_python(value.strip() if isinstance(value, str) else value)
+
+
 class QuickCheckForm(forms.Form):
     """The person's answers. Same parameter names and values as the search's filters, so a link carries them."""
 
-    age = forms.IntegerField(
+    age = AgeField(
         label=_("Your age in years"),
         min_value=0,
         max_value=MAX_AGE,
-        error_messages={"required": _("Enter your age in years, for example 45.")},
+        error_messages={
+            "required": _("Enter your age in years, for example 45."),
+            "invalid": _("Enter your age as a whole number of years, for example 45."),
+            "min_value": _("Enter an age of 0 or more."),
+            "max_value": _("Enter an age of at most %(limit_value)s."),
+        },
     )
     sex = forms.ChoiceField(
         label=_("Your sex (optional)"),
@@ -152,5 +177,5 @@ class QuickCheckForm(forms.Form):
 
     @classmethod
     def from_query(cls, query):
-        """Bound when the address carries any answer (the person pressed Check), else unbound."""
-        return cls(query) if any(query.get(name) for name in cls.FIELDS) else cls()
+        """Bound when the address carries any of its fields, even empty (the person pressed Check), else unbound."""
+        return cls(query) if any(name in query for name in cls.FIELDS) else cls()

@@ -1,16 +1,18 @@
 """The eligibility quick check: a person's age, sex and health against a trial's basic rules, in plain words.
 
 Nothing is stored: the answers come from the GET form (trials/forms.py: QuickCheckForm) and go back in the
-page. Only the rules the record states as fields are checked; the criteria themselves are for the person and
-their doctor (the checklist).
+page. The rules checked are those the record states as fields; the criteria themselves are for the person and
+their doctor (the checklist). One exception: where the criteria's words state an age limit that gives another
+answer for the person's age than the record's ages ("<70 years" beside a maximum of 70: at 70), the answer for
+that age is "ask the team" (trials/eligibility.py: stated_ages).
 """
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .choices import Sex
-from .eligibility import age_words
+from .choices import Sex, Status
+from .eligibility import age_words, describe_ages, stated_ages
 
 MAX_AGE = 130
 
@@ -28,6 +30,29 @@ def check(trial, age, sex="", healthy_volunteers=""):
 
 
 def _age(trial, age):
+    """The record's ages answer, unless the criteria's own words answer otherwise for this age."""
+    answer = _structured_age(trial, age)
+    stated = stated_ages(trial.criteria.all())
+    if stated is None or _stated_verdict(stated, age) == answer.met:
+        return answer
+    values = {"age": age, "ages": describe_ages(trial.minimum_age, trial.maximum_age), "criterion": stated.text}
+    if trial.minimum_age or trial.maximum_age:
+        reason = _("Age %(age)s: the record's ages are %(ages)s, but its criteria say “%(criterion)s”")
+    else:
+        reason = _("Age %(age)s: the record gives no age limits, but its criteria say “%(criterion)s”")
+    return Answer(_("Age"), None, reason % values)
+
+
+def _stated_verdict(stated, age):
+    """Whether the ages the criteria state take this age (in whole years): True, False, or None where their words
+    leave it open ("over 18" at 18: past the 18th birthday, or from 19?)."""
+    low, high = stated.minimum, stated.maximum
+    if (low and age < low.years) or (high and (age > high.years or (age == high.years and not high.inclusive))):
+        return False
+    return None if low and age == low.years and not low.inclusive else True
+
+
+def _structured_age(trial, age):
     low, high = trial.minimum_age_years, trial.maximum_age_years
     values = {
         "age": age,
@@ -68,11 +93,18 @@ def _healthy(trial, healthy_volunteers):
     return Answer(rule, met, _("Healthy volunteers: not accepted; this trial is for people with the condition"))
 
 
-def search_parameters(cleaned):
-    """The answers as search filters: trials the same person could check next (healthy volunteers only when so)."""
-    parameters = {"age": cleaned["age"]}
+OPEN_STATUSES = [Status.RECRUITING, Status.NOT_YET_RECRUITING]
+MAX_CONDITIONS = 50  # as many as the search's condition filter takes (trials/forms.py: TextValuesField)
+
+
+def search_parameters(cleaned, conditions=()):
+    """The answers as search filters, [(parameter, value)]: open trials of the same conditions (any of them) the
+    same person could check next (healthy volunteers only when so)."""
+    parameters = [("condition", condition.name) for condition in conditions[:MAX_CONDITIONS]]
+    parameters += [("status", status.value) for status in OPEN_STATUSES]
+    parameters.append(("age", cleaned["age"]))
     if cleaned.get("sex"):
-        parameters["sex"] = cleaned["sex"]
+        parameters.append(("sex", cleaned["sex"]))
     if cleaned.get("healthy_volunteers") == "true":
-        parameters["healthy_volunteers"] = "true"
+        parameters.append(("healthy_volunteers", "true"))
     return parameters

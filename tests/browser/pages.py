@@ -47,6 +47,9 @@ PAGES = {
     "record-eligibility-bad-input": f"/trials/{SEED_NCT}/eligibility/?age=abc",
     "checklist": f"/trials/{SEED_NCT}/eligibility/checklist/?age=40",
     "record-contacts-near": "/trials/NCT06388018/contacts/?near=Boston",
+    "record-overview-near": "/trials/NCT06323538/?near=Berlin&distance=500",  # sites, contacts with an email
+    "record-overview-no-contacts": "/trials/NCT06131398/",  # 25 sites in 11 countries, no central contact
+    "record-eligibility-ask-the-team": f"/trials/{SEED_NCT}/eligibility/?age=70",
     "glossary": "/glossary/",
     "home-chinese": "/?lang=zh-hans",
     "not-found": "/trials/NCT00000000/",

@@ -3,7 +3,7 @@
 from django.db import models
 
 from .publication import published
-from .record_lists import RECORD_LISTS, TRIAL, JSONRows, WithRecordLists
+from .record_lists import GLANCE_LISTS, RECORD_LISTS, SITES_PER_COUNTRY, TRIAL, JSONRows, WithRecordLists
 from .rows import Collaboration, Intervention, InterventionArm, Official, TrialCondition
 
 OVERVIEW_FIELDS = [
@@ -12,6 +12,7 @@ OVERVIEW_FIELDS = [
     *(f"{date}{part}" for date in ("start_date", "completion_date", "last_update_posted_date")
       for part in ("", "_precision", "_type")),
     "brief_summary", "detailed_description", "has_results", "source_record", "pages_changed_at",
+    "minimum_age", "maximum_age", "sex", "gender_based", "healthy_volunteers",  # "at a glance": who can join
 ]  # fmt: skip
 
 
@@ -69,9 +70,14 @@ class TrialQuerySet(models.QuerySet):
         section is one of overview, design, groups, eligibility, checklist (eligibility's printable criteria),
         contacts, history, or full (all of them). The trials come
         with their short lists unpacked (record_lists.WithRecordLists).
-        Only the overview and the full record read the stored registry record (for posted results).
+        Only the overview and the full record read the stored registry record (for posted results). The overview
+        also reads, in the same query, what its "at a glance" box shows: the interventions' names and types, the
+        central contacts (GLANCE_LISTS) and the number of sites per country (sites_per_country_json).
         """
-        lists = {f"{name}_json": JSONRows(rows, keys) for name, (_, rows, keys) in RECORD_LISTS.items()}
+        lists = RECORD_LISTS | GLANCE_LISTS if section == "overview" else RECORD_LISTS
+        lists = {f"{name}_json": JSONRows(rows, keys) for name, (_, rows, keys) in lists.items()}
+        if section == "overview":
+            lists["sites_per_country_json"] = SITES_PER_COUNTRY
         trials = self.select_related("lead_sponsor").annotate(**lists).prefetch_related(*_section_prefetches(section))
         trials._iterable_class = WithRecordLists
         if section == "overview":

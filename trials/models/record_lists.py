@@ -5,7 +5,7 @@ from django.db.models.query import ModelIterable
 
 from trials import choices
 
-from .rows import Keyword, Outcome, Reference, RelatedTrial, TrialCondition
+from .rows import CentralContact, Intervention, Keyword, Outcome, Reference, RelatedTrial, TrialCondition
 
 
 class JSONRows(models.Expression):
@@ -68,6 +68,25 @@ RECORD_LISTS = {  # where prefetch_related would keep them: (model, rows, keys) 
                      "overall_status": "r.overall_status", "phase": "r.phase"}},
     ),
 }  # fmt: skip
+GLANCE_LISTS = {  # what the overview's "at a glance" box adds (its other sections read none of them): the same way
+    "interventions": (
+        Intervention,
+        f"trials_intervention x WHERE x.trial_id = {TRIAL}",
+        {"id": "x.id", "position": "x.position", "type": "x.type", "name": "x.name"},
+    ),
+    "central_contacts": (
+        CentralContact,
+        f"trials_centralcontact x WHERE x.trial_id = {TRIAL}",
+        {"id": "x.id", "position": "x.position", "name": "x.name", "role": "x.role", "phone": "x.phone",
+         "phone_ext": "x.phone_ext", "email": "x.email"},
+    ),
+}  # fmt: skip
+# The overview's count of sites per country ("" for sites whose country is not given), not the sites themselves:
+# a trial may have thousands.
+SITES_PER_COUNTRY = JSONRows(
+    f"(SELECT country, COUNT(*) AS sites FROM trials_location WHERE trial_id = {TRIAL} GROUP BY country) x",
+    {"country": "x.country", "sites": "x.sites"},
+)
 
 
 def from_json(model, item, db, **known):
@@ -84,13 +103,16 @@ def from_json(model, item, db, **known):
 
 
 class WithRecordLists(ModelIterable):
-    """Trials as read by for_section: each with its short lists where prefetch_related puts rows, so that
-    trial.keywords.all() and the others read no database and no caller has a step to remember."""
+    """Trials as read by for_section: each with its short lists (and the overview's GLANCE_LISTS) where
+    prefetch_related puts rows, so that trial.keywords.all() and the others read no database and no caller
+    has a step to remember."""
 
     def __iter__(self):
         for trial in super().__iter__():
             cache = trial.__dict__.setdefault("_prefetched_objects_cache", {})
-            for name, (model, _, _) in RECORD_LISTS.items():
+            for name, (model, _, _) in (RECORD_LISTS | GLANCE_LISTS).items():
+                if f"{name}_json" not in trial.__dict__:  # a glance list, on a page other than the overview
+                    continue
                 items = getattr(trial, f"{name}_json") or []
                 items = sorted(items, key=lambda item, order=model._meta.ordering: [item[key] for key in order])
                 cache[name] = [from_json(model, item, trial._state.db, trial=trial) for item in items]

@@ -262,6 +262,13 @@ class Trial(models.Model):
         return sorted(countries.items())
 
     @property
+    def sites_per_country(self):
+        """[(country, its number of sites)], most sites first, as the overview reads them with the trial
+        (sites_per_country_json: counts, not the sites); "" counts the sites whose country is not given."""
+        counts = [(row["country"], row["sites"]) for row in self.sites_per_country_json or []]
+        return sorted(counts, key=lambda pair: (-pair[1], pair[0]))
+
+    @property
     def posted_result_measures(self):
         """Titles of the outcome measures with posted results, from the stored registry record."""
         results = (self.source_record or {}).get("resultsSection", {})

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trials import history, nearby, quickcheck
-from trials.forms import NearForm, QuickCheckForm
+from trials.forms import NearestSiteForm, NearForm, QuickCheckForm
 from trials.identifiers import canonical_nct_id
 from trials.models import Trial
 from trials.registry import study_json
+from trials.search.criteria import DEFAULT_DISTANCE_KM
 
 from . import conditional
 
@@ -62,7 +63,9 @@ def trial_section(request, nct_id, section):
 def _section_page(request, trial, section):
     overview = trial.get_absolute_url()
     tabs = [(name, overview + path, label) for name, path, label in TABS]
-    context = {"trial": trial, "section": section, "tabs": tabs}
+    context = {"trial": trial, "section": section, "tabs": tabs, "tab_urls": {name: url for name, url, _ in tabs}}
+    if section == "overview":
+        context.update(at_a_glance(request, trial))
     if section == "history":
         context.update(version_history(request, trial))
     if section in ("eligibility", "checklist"):
@@ -70,6 +73,30 @@ def _section_page(request, trial, section):
     if section == "contacts":
         context.update(sites_near(request, trial))
     return render(request, f"trials/trial_{section}.html", context)
+
+
+def at_a_glance(request, trial):
+    """The overview's "at a glance" box beyond the trial's own fields and lists: its sites and countries (counted
+    within the trial's query), and for a search near a place (?near=, ?distance=, as on the search page) the
+    trial's nearest recruiting site there, as the search results show it: one query more (trials/nearby.py)."""
+    per_country = trial.sites_per_country
+    context = {
+        "site_count": sum(sites for _, sites in per_country),
+        "countries": [country for country, _ in per_country if country],
+    }
+    if not request.GET.get("near", "").strip():
+        return context
+    form = NearestSiteForm(request.GET)
+    form.is_valid()
+    place = form.cleaned_data.get("near")
+    if place is None:
+        return context | {"near_problem": form.errors["near"][0]}
+    distance = form.cleaned_data.get("distance") or DEFAULT_DISTANCE_KM
+    context |= {"place": place, "distance": distance}
+    context["nearest_site"] = nearby.nearest_sites([trial.pk], place, distance).get(trial.pk)
+    if not place.is_country:  # the contacts page sorts every site by distance from a city
+        context["sites_by_distance_query"] = urlencode({"near": request.GET["near"]})
+    return context
 
 
 def version_history(request, trial):
@@ -102,7 +129,7 @@ def quick_check(request, trial):
         "quickcheck": form,
         "answers": answers,
         "fits": all(answer.met is not False for answer in answers),
-        "similar_search": urlencode(quickcheck.search_parameters(form.cleaned_data)),
+        "similar_search": urlencode(quickcheck.search_parameters(form.cleaned_data, trial.ordered_conditions)),
     }
 
 

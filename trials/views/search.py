@@ -1,5 +1,7 @@
 """The search page, and the search an address describes (also read by the exports and the RSS feed)."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -80,5 +82,9 @@ def trial_list(request):
         "active": in_use,
         # the phone's "Change search" starts open on the bare page (nothing to sum up) and when the form has errors
         "search_open": not request.GET or bool(filterset.form.errors),
+        # near a place: each trial's link carries it, and the trial's page names its nearest site ("at a glance")
+        "record_query": (
+            urlencode({"near": request.GET["near"], "distance": criteria.distance}) if criteria.place else ""
+        ),
     }
     return render(request, "trials/trial_list.html", context)
