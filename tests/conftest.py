@@ -62,6 +62,17 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language: a request the test client makes in Chinese leaves its thread
+    in Chinese (LocaleMiddleware activates a language and nothing resets it), which tests that check a form's
+    message without a request would otherwise read."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def all_samples(db):
     """Every bundled sample record, imported for this test."""

@@ -133,19 +133,22 @@ def test_the_nearest_recruiting_site_to_a_city(client, coplant):
     assert "Nearest site: Friedrich-Schiller University, Jena, less than 10 km" in text
 
 
-def test_no_recruiting_site_near_the_place(client, coplant):
+def test_no_open_site_near_the_place(client, coplant):
     text, links = glance(client, coplant, near="Paris")["Where"]
     assert text == (
         "8 sites in 2 countries Germany, Austria "
-        "No recruiting site within 100 km of Paris, France. All sites by distance"
+        "No site recruiting now or soon within 100 km of Paris, France. All sites by distance"
     )
+
+
+def test_a_site_not_yet_recruiting_counts_as_near(client, coplant):
     text, _ = glance(client, coplant, near="Giessen", distance="25")["Where"]  # its Giessen site is not recruiting yet
-    assert "No recruiting site within 25 km of Gießen, Germany." in text
+    assert "Nearest site: Research Institute for Plant-Based Nutrition, Gießen" in text
 
 
 def test_a_country_names_a_recruiting_site_there(client, coplant):
     text, links = glance(client, coplant, near="Austria")["Where"]
-    assert "Recruiting site: University Vienna, Vienna" in text
+    assert "Site: University Vienna, Vienna" in text
     assert links == [coplant + "contacts/#locations-heading"]  # sites sort by distance from a city only
 
 
@@ -159,7 +162,7 @@ def test_a_record_without_recruiting_sites_says_none_near(client, seed_study, wr
     study = sited_study(seed_study, "NCT90000010", ("Old clinic", "Beijing", "China", "COMPLETED"))
     assert import_paths(write_json("one.json", study)).failures == []
     text, _ = glance(client, "/trials/NCT90000010/", near="Beijing")["Where"]
-    assert text.startswith("1 site in 1 country China No recruiting site within 100 km of Beijing, China.")
+    assert text.startswith("1 site in 1 country China No site recruiting now or soon within 100 km of Beijing, China.")
 
 
 def test_the_box_is_on_the_overview_only(client, seed_trial):
