@@ -14,6 +14,7 @@ from .forms import (
     KnownChoiceAutocomplete,
     SharedRowFormSet,
 )
+from .readable import readable
 from .review import is_locked
 
 # Registry links are https; a link typed without a scheme gets https:// (Django 6's default too).
@@ -100,11 +101,25 @@ class ArmGroupInline(RecordInline):
 
 
 class InterventionInline(RecordInline):
+    """Stacked: its description, other names and groups do not fit a row of a 1280 px page."""
+
     model = models.Intervention
+    template = "admin/edit_inline/stacked.html"
     form = InterventionForm
     formset = InterventionFormSet
     fields = ["position", "type", "name", "description", "other_names", "given_in"]
     section = DESIGN
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("arm_links__arm_group")
+
+    # Read-only: other names and groups by their labels (trials/admin/readable.py), not as stored.
+
+    def get_fields(self, request, obj=None):
+        return self.fields if self.has_change_permission(request, obj) else readable(self.fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if self.has_change_permission(request, obj) else readable(self.fields)
 
 
 class OutcomeInline(RecordInline):
