@@ -36,6 +36,13 @@ def test_a_published_trial_reads_as_the_public_record(client, login, seed_trial)
     assert given_in.split('<div class="readonly">')[1] == "dose escalation and expansion"
 
 
+def test_a_past_version_of_a_published_trial_reads_the_same_way(client, login, seed_trial):
+    login("Trial readers")
+    version = seed_trial.history.get()
+    page = client.get(f"{TRIALS}{seed_trial.pk}/history/{version.history_id}/").content.decode()
+    assert "September 2025" in page and "Adult (18–64), Older adult (65+)" in page
+
+
 def test_the_history_names_who_changed_and_marks_only_the_changed_words(client, login, seed_study, write_json):
     assert import_paths(write_json("NCT07107204.json", seed_study)).failures == []
     change(seed_study, "descriptionModule.briefSummary", lambda text: text.replace("two or three", "<i>three</i>"))

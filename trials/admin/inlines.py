@@ -1,7 +1,8 @@
 """The trial editor's inlines: the rows of one trial, in the registry's order, read-only while it is published."""
 
 from django.contrib import admin
-from django.db.models import URLField
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db.models import TextField, URLField
 from django.utils.translation import gettext_lazy as _
 
 from trials import models
@@ -33,7 +34,8 @@ class RecordInline(admin.TabularInline):
     """Rows of one trial, in the registry's order; read-only while the trial is published."""
 
     extra = 0
-    formfield_overrides = URL_FIELDS
+    # Three lines per text box, not ten: a row's text is short, and a trial has dozens of rows.
+    formfield_overrides = {**URL_FIELDS, TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
     section = None  # the fieldset of the trial form this inline is shown after
 
     def has_add_permission(self, request, obj):

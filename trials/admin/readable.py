@@ -7,6 +7,8 @@ show a registry date as "Sept. 1, 2025" beside a separate "Month", and lists as 
 (65+)"), "—" for an empty one.
 """
 
+from functools import cache
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,7 @@ from trials.templatetags.trials import registry_date
 EMPTY = "—"
 
 
+@cache  # one function per date: the admin finds a read-only field by equality, in the form's fields and exclude
 def shown_date(name):
     """A registry date at its precision with its type, in place of the (date, precision, type) fields."""
 

@@ -10,6 +10,7 @@ the editor is told. Every save ends with trials.changes.trials_changed.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -218,6 +219,8 @@ class TrialAdmin(SimpleHistoryAdmin):
         return self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return flatten_fieldsets(self.get_fieldsets(request, obj))  # also for the form of a past version
         # The NCT ID of a record the public has seen never changes (a revision keeps its trial's).
         fixed = ["nct_id"] if obj is not None and (obj.revision_of_id or obj.first_posted_date) else []
         return [*self.readonly_fields, *fixed]
