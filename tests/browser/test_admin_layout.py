@@ -1,5 +1,6 @@
 """The trial editor in real Chromium: at 1280 px no page of the seed trial scrolls sideways (every inline
-column shows), whether it is read-only (published), editable (its revision) or a new trial."""
+column shows), whether it is read-only (published), editable (its revision), a new trial, a past version or
+the history."""
 
 import secrets
 
@@ -24,8 +25,10 @@ def test_no_admin_page_of_the_seed_trial_is_wider_than_the_screen(page, seed_sit
     page.click("input[type=submit]")
     page.wait_for_url(f"{seed_site}/admin/")
 
+    version = trial.history.first().history_id
     found = {}
-    for path in [f"{trial.pk}/change/", f"{revision.pk}/change/", "add/", f"{trial.pk}/history/"]:
+    pages = [f"{trial.pk}/change/", f"{revision.pk}/change/", "add/", f"{trial.pk}/history/{version}/"]
+    for path in [*pages, f"{trial.pk}/history/"]:
         page.goto(f"{seed_site}/admin/trials/trial/{path}")
         assert page.locator("#site-name").inner_text() == "Trial portal: staff editing"
         found[path] = horizontal_overflow(page)
