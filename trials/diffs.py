@@ -63,7 +63,7 @@ def _word_runs(old, new):
     old_words, new_words = TOKENS.findall(old), TOKENS.findall(new)
     if len(old_words) * len(new_words) > MOST_WORD_PAIRS:
         return [(True, old, new)]
-    runs = _joined(_runs(_keys(old_words), _keys(new_words)), old_words)
+    runs = _runs(_keys(old_words), _keys(new_words))
     return [(changed, "".join(old_words[o]), "".join(new_words[n])) for changed, o, n in runs]
 
 
@@ -80,18 +80,6 @@ def _runs(old, new):
     """(changed, old slice, new slice) for each run of pieces that are the same or differ, in order."""
     opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
     return [(tag != "equal", slice(i1, i2), slice(j1, j2)) for tag, i1, i2, j1, j2 in opcodes]
-
-
-def _joined(runs, old):
-    """The runs with two changes that only white space in `old` separates made one change."""
-    joined = []
-    for changed, old_span, new_span in runs:
-        if changed and len(joined) > 1 and joined[-2][0] and "".join(old[joined[-1][1]]).isspace():
-            joined.pop()
-            _, old_before, new_before = joined.pop()
-            old_span, new_span = slice(old_before.start, old_span.stop), slice(new_before.start, new_span.stop)
-        joined.append((changed, old_span, new_span))
-    return joined
 
 
 def _mark(tag, text):
