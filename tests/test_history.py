@@ -46,11 +46,36 @@ def test_the_public_history_page_lists_published_versions_and_compares_two(clien
     assert "First version" in page and ">Identification<" in page and ">Eligibility<" in page
     # By default the last two versions are compared: only the age changed.
     latest = page.split("What changed from version 2 to version 3")[1]
-    assert "maximum age" in latest and "<ins>80 Years</ins>" in latest and "brief title" not in latest
+    assert "Maximum age" in latest and "<ins>80</ins> Years" in latest and "Brief title" not in latest
 
     page = client.get("/trials/NCT07107204/history/", {"from": 1, "to": 3}).content.decode()
     diff = page.split("What changed from version 1 to version 3")[1]
-    assert "brief title" in diff and "<ins>A new title</ins>" in diff and "maximum age" in diff
+    assert "Brief title" in diff and "A <ins>new title</ins>" in diff and "Maximum age" in diff
+
+
+def test_a_changed_paragraph_shows_only_its_changed_words_with_registry_html_escaped(client, seed_study, write_json):
+    reimport(write_json, seed_study)
+    change(seed_study, "descriptionModule.briefSummary", lambda text: text.replace("two or three", "<b>four</b>"))
+    reimport(write_json, seed_study)
+
+    page = client.get("/trials/NCT07107204/history/").content.decode()
+    diff = page.split("What changed from version 1 to version 2")[1]
+    assert "intravenously every <del>two or three</del> weeks" in diff
+    assert "intravenously every <ins>&lt;b&gt;four&lt;/b&gt;</ins> weeks" in diff
+    assert "<b>four</b>" not in page
+    assert diff.count("<del>") == 1 and diff.count("<ins>") == 1  # the rest of the paragraph is unmarked
+
+
+def test_lists_show_the_items_removed_and_added_by_their_labels(client, seed_study, write_json):
+    reimport(write_json, seed_study)
+    change(seed_study, "conditionsModule.conditions", ["Leukemia", "Lymphoma", "Myelodysplastic Syndromes"])
+    change(seed_study, "eligibilityModule.stdAges", ["ADULT"])
+    reimport(write_json, seed_study)
+
+    diff = client.get("/trials/NCT07107204/history/").content.decode().split("What changed from")[1]
+    assert "<del>Relapsed or Refractory Hematologic Malignancies</del>; Leukemia; Lymphoma; <del>Multiple" in diff
+    assert "Leukemia; Lymphoma; <ins>Myelodysplastic Syndromes</ins>" in diff
+    assert "Adult (18–64); <del>Older adult (65+)</del>" in diff and "OLDER_ADULT" not in diff
 
 
 @pytest.mark.parametrize("query", [{"from": 3, "to": 1}, {"from": "x", "to": 2}, {"from": 9, "to": 2}, {"to": 2}])

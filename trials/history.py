@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from . import choices
+from .diffs import list_diff, word_diff
 from .models import Trial
+from .registry.fields import FIELDS, Enum
 
 # The protocol's modules as the sections staff and readers know them (names in the active language:
 # changes() and sections_changed() give plain strings, read when they are called).
@@ -34,16 +36,23 @@ SECTIONS = {
     "referencesModule": _("References"),
     "ipdSharingStatementModule": _("Data sharing"),
 }
+# Registry codes shown by their labels ("OLDER_ADULT" is "Older adult"), by the field's path in the record.
+CODE_LABELS = {field.path: field.enum for field in FIELDS if isinstance(field, Enum)}
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 NAME_SUFFIXES = ("Struct", "Info", "Infos", "Module")
 
 
 @dataclass(frozen=True)
 class Change:
+    """A field that differs between two versions, its values as plain text and as HTML with what changed marked:
+    removed words or list items in <del> (old_html), added ones in <ins> (new_html); see trials/diffs.py."""
+
     section: str
     field: str
     old: str
     new: str
+    old_html: str
+    new_html: str
 
 
 def record_versions(trials, records, user=None, reason="", created=()):
@@ -97,7 +106,7 @@ def _flatten(value, path=()):
         yield path, value
 
 
-def _text(value):
+def _text(value, codes=None):
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -105,19 +114,40 @@ def _text(value):
             return pgettext("a true or false value in a record", "yes")
         return pgettext("a true or false value in a record", "no")
     if isinstance(value, list):
-        return "; ".join(_text(item) for item in value)
+        return "; ".join(_text(item, codes) for item in value)
+    if codes is not None and value in codes.values:
+        return str(codes(value).label)
     return str(value)
 
 
+def _items(value, codes):
+    """A list value's items as text; a single value is a list of one."""
+    if value is None:
+        return []
+    return [_text(item, codes) for item in value] if isinstance(value, list) else [_text(value, codes)]
+
+
+def _change(path, old, new):
+    codes = CODE_LABELS.get(path)
+    field = " › ".join(_label(part) if isinstance(part, str) else str(part) for part in path[1:])
+    if isinstance(old, list) or isinstance(new, list):
+        marked = list_diff(_items(old, codes), _items(new, codes))
+    else:
+        marked = word_diff(_text(old, codes), _text(new, codes))
+    return Change(_section(path[0]), field, _text(old, codes), _text(new, codes), *marked)
+
+
 def changes(old_record, new_record):
-    """Every field that differs between two protocol sections, section by section in the record's order."""
+    """Every field that differs between two protocol sections (API v2 `protocolSection` dicts, either may be
+    empty), section by section in the record's order, as Change rows with their differences marked word by
+    word (text) or item by item (lists). The public history, the admin's history and a reviewer's diff before
+    publishing all show these; templates/trials/includes/changes.html lays them out."""
     old, new = dict(_flatten(old_record or {})), dict(_flatten(new_record or {}))
     order = list(SECTIONS)
     found = []  # (place of the section in the record, change)
     for path in dict.fromkeys([*old, *new]):
         if old.get(path) != new.get(path):
-            field = " › ".join(_label(part) if isinstance(part, str) else str(part) for part in path[1:])
-            change = Change(_section(path[0]), field, _text(old.get(path)), _text(new.get(path)))
+            change = _change(path, old.get(path), new.get(path))
             found.append((order.index(path[0]) if path[0] in SECTIONS else len(order), change))
     return [change for _place, change in sorted(found, key=lambda item: item[0])]
 

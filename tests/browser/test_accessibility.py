@@ -126,3 +126,31 @@ def test_skip_link_moves_focus_to_main(page, seed_site):
     next_in_main = page.evaluate("document.getElementById('content').contains(document.activeElement)")
     assert next_in_main, "the Tab after the skip link does not land inside <main id=content>"
     assert on_main, f"focus stays on <{active}>, not on <main id=content> (it needs tabindex=-1 to take focus)"
+
+
+CAPTION_AND_CHOICES = """() => {
+  const width = document.documentElement.clientWidth;
+  const cut = [...document.querySelectorAll('.versions caption, .versions input, .change-values dd')]
+    .filter(el => el.getBoundingClientRect().right > width || el.getBoundingClientRect().left < 0);
+  return cut.map(el => el.outerHTML.slice(0, 120));
+}"""
+
+
+def test_a_version_difference_reads_on_a_phone(page, seed_site, write_json):
+    """Two versions compared: axe finds nothing at 1280 and 360 px, and on the phone the caption, every From/To
+    choice and both the old and new value of each change are on screen, without sideways scrolling."""
+    from tests.conftest import SEED_PATH, import_paths, load_json
+    from tests.factories import change
+
+    study = change(load_json(SEED_PATH), "descriptionModule.briefSummary", lambda text: text.replace("two", "2"))
+    change(study, "conditionsModule.conditions", lambda conditions: [*conditions[1:], "Myelodysplastic Syndromes"])
+    assert import_paths(write_json("NCT07107204.json", study)).failures == []
+
+    page.goto(f"{seed_site}/trials/{SEED_NCT}/history/")
+    assert page.locator(".change-values del").count() >= 2 and page.locator(".change-values ins").count() >= 2
+    report = [f"axe-core, 1280 px wide:\n{describe(found)}" for found in [axe_violations(page)] if found]
+    page.set_viewport_size(MOBILE)
+    report += [f"axe-core, 360 px wide:\n{describe(found)}" for found in [axe_violations(page)] if found]
+    report += [f"360 px wide, off screen: {cut}" for cut in page.evaluate(CAPTION_AND_CHOICES)]
+    report += [f"360 px wide, scrolls sideways because of: {cause}" for cause in horizontal_overflow(page)]
+    assert not report, "\n\n".join(report)

@@ -1,7 +1,8 @@
 """The trial editor's inlines: the rows of one trial, in the registry's order, read-only while it is published."""
 
 from django.contrib import admin
-from django.db.models import URLField
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db.models import TextField, URLField
 from django.utils.translation import gettext_lazy as _
 
 from trials import models
@@ -14,6 +15,7 @@ from .forms import (
     KnownChoiceAutocomplete,
     SharedRowFormSet,
 )
+from .readable import readable
 from .review import is_locked
 
 # Registry links are https; a link typed without a scheme gets https:// (Django 6's default too).
@@ -32,7 +34,8 @@ class RecordInline(admin.TabularInline):
     """Rows of one trial, in the registry's order; read-only while the trial is published."""
 
     extra = 0
-    formfield_overrides = URL_FIELDS
+    # Three lines per text box, not ten: a row's text is short, and a trial has dozens of rows.
+    formfield_overrides = {**URL_FIELDS, TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
     section = None  # the fieldset of the trial form this inline is shown after
 
     def has_add_permission(self, request, obj):
@@ -100,11 +103,25 @@ class ArmGroupInline(RecordInline):
 
 
 class InterventionInline(RecordInline):
+    """Stacked: its description, other names and groups do not fit a row of a 1280 px page."""
+
     model = models.Intervention
+    template = "admin/edit_inline/stacked.html"
     form = InterventionForm
     formset = InterventionFormSet
     fields = ["position", "type", "name", "description", "other_names", "given_in"]
     section = DESIGN
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("arm_links__arm_group")
+
+    # Read-only: other names and groups by their labels (trials/admin/readable.py), not as stored.
+
+    def get_fields(self, request, obj=None):
+        return self.fields if self.has_change_permission(request, obj) else readable(self.fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if self.has_change_permission(request, obj) else readable(self.fields)
 
 
 class OutcomeInline(RecordInline):

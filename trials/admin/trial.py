@@ -10,6 +10,7 @@ the editor is told. Every save ends with trials.changes.trials_changed.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -48,6 +49,7 @@ from .inlines import (
     SecondaryIdentifierInline,
     TrialConditionInline,
 )
+from .readable import readable_fieldsets
 from .review import is_locked, is_reviewer
 
 # What the workflow actions did, for the message after them (singular or plural by the count).
@@ -211,7 +213,14 @@ class TrialAdmin(SimpleHistoryAdmin):
     def has_publish_permission(self, request):
         return is_reviewer(request.user)
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return readable_fieldsets(self.fieldsets)  # dates at their precision, lists by their labels
+        return self.fieldsets
+
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return flatten_fieldsets(self.get_fieldsets(request, obj))  # also for the form of a past version
         # The NCT ID of a record the public has seen never changes (a revision keeps its trial's).
         fixed = ["nct_id"] if obj is not None and (obj.revision_of_id or obj.first_posted_date) else []
         return [*self.readonly_fields, *fixed]
@@ -261,8 +270,8 @@ class TrialAdmin(SimpleHistoryAdmin):
                     {
                         # Translators: a changed field in the admin's history: "Design: phases".
                         "field": gettext("%(section)s: %(field)s") % {"section": change.section, "field": change.field},
-                        "old": change.old,
-                        "new": change.new,
+                        "old": change.old_html,
+                        "new": change.new_html,
                     }
                     for change in history.changes(version.record, newer.record)
                 ]
