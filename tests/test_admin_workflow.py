@@ -240,6 +240,18 @@ def test_a_reviewer_sees_what_a_revision_changes_then_publishes_it(client, login
     assert "A clearer title for patients" in client.get(f"/trials/{seed_trial.nct_id}/").content.decode()
 
 
+def test_a_revision_published_after_its_trial_was_unpublished_puts_the_trial_back_online(
+    client, login, seed_trial, revision
+):
+    login(REVIEWER)
+    client.post(step_url(seed_trial, "unpublish"), {"seen": seed_trial.updated_at.isoformat()})
+    assert client.get(change_url(revision)).status_code == 200  # the revision is still there, to publish
+    client.post(step_url(revision, "publish"), {"seen": Trial.objects.get(pk=revision.pk).updated_at.isoformat()})
+    assert Trial.objects.get(pk=seed_trial.pk).publication == Publication.PUBLISHED
+    client.logout()
+    assert "A clearer title for patients" in client.get(f"/trials/{seed_trial.nct_id}/").content.decode()
+
+
 def test_publishing_is_refused_when_the_revision_changed_after_the_reviewer_saw_it(client, login, revision):
     login(REVIEWER)
     seen = client.get(step_url(revision, "publish")).context["seen"]

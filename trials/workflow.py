@@ -81,6 +81,9 @@ def _publish_revision(revision, user):
     data = parse_study(study)
     revision.delete()
     save_studies([(data, published)], SharedRows())
+    # The record is public now, even when its trial was unpublished while the revision was pending.
+    Trial.objects.filter(pk=published.pk).update(publication=Publication.PUBLISHED)
+    published.publication = Publication.PUBLISHED
     trials_changed([published.pk], user, "Published a revision")
     return published
 
