@@ -198,15 +198,9 @@ class WorkflowAdmin:
             return redirect(request.path)
         try:
             opened = step.run(trial, request.user)
-        except RecordError as exc:
-            messages.error(
-                request,
-                gettext("%(nct_id)s was not published: %(error)s")
-                % {
-                    "nct_id": trial.nct_id,
-                    "error": exc,
-                },
-            )
+        except RecordError as exc:  # a revision's record breaking a record rule (trials/rules.py)
+            message = gettext("%(nct_id)s was not published: %(error)s") % {"nct_id": trial.nct_id, "error": exc}
+            messages.error(request, message)
             return redirect(change_url)
         messages.success(request, step.done)
         return redirect("admin:trials_trial_change", opened.pk)
