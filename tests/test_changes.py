@@ -113,6 +113,18 @@ def test_a_revision_started_and_published(samples, staff, client):
     assert published.brief_title == "Revised title"
 
 
+def test_a_revision_discarded(samples, staff, client):
+    trial = Trial.objects.get(nct_id=NCT_ID)
+    revision = workflow.start_revision(trial, staff)
+    Trial.objects.filter(pk=revision.pk).update(brief_title="Revised title")
+    lists = related_lists()
+    assert workflow.discard(Trial.objects.get(pk=revision.pk), staff) == trial
+    assert not Trial.objects.filter(pk=revision.pk).exists()
+    assert SearchEntry.objects.get(trial=trial).title == trial.brief_title.lower()  # the published trial's, kept
+    assert related_lists() == lists
+    assert Trial.history.filter(id=revision.pk).latest("history_date").history_user == staff
+
+
 def test_an_admin_save_of_a_draft(samples, staff, client):
     trial = Trial.objects.get(nct_id=NCT_ID)
     workflow.unpublish(trial, staff)

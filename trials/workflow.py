@@ -8,13 +8,14 @@ importer's own path (API v2 JSON: the same checks, every related row replaced), 
 copy is deleted, and the trial's "last update posted" becomes today.
 
 Each step ends with trials.changes.trials_changed (index, cache, a version with who did it,
-related trials), as every other change to a trial does.
+related trials), as every other change to a trial does; discarding a revision deletes the copy
+through trials.changes.deleting, as a deletion by staff does.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from .changes import trials_changed
+from .changes import deleting, trials_changed
 from .choices import DatePrecision, DateType, Publication
 from .models import Trial
 from .registry import SharedRows, parse_study, save_studies, study_json
@@ -80,6 +81,9 @@ def _publish_revision(revision, user):
     data = parse_study(study)
     revision.delete()
     save_studies([(data, published)], SharedRows())
+    # The record is public now, even when its trial was unpublished while the revision was pending.
+    Trial.objects.filter(pk=published.pk).update(publication=Publication.PUBLISHED)
+    published.publication = Publication.PUBLISHED
     trials_changed([published.pk], user, "Published a revision")
     return published
 
@@ -95,3 +99,18 @@ def start_revision(trial, user):
     (revision,) = save_studies([(data, None)], SharedRows())
     trials_changed([revision.pk], user, "Revision started", created=[revision.pk])
     return revision
+
+
+@transaction.atomic
+def discard(revision, user):
+    """Delete a pending revision, unpublished: the published trial stays as the public sees it, and is returned.
+
+    The revision's history ends with its deletion by `user`. Returns None when `revision` is not a revision.
+    """
+    if not revision.revision_of_id:
+        return None
+    published = revision.revision_of
+    revision._history_user = user  # django-simple-history names them on the deletion's version
+    with deleting(Trial.objects.filter(pk=revision.pk)):
+        revision.delete()
+    return published

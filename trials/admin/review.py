@@ -24,6 +24,11 @@ def is_locked(trial):
     return trial is not None and trial.is_published
 
 
+def is_editor(user):
+    """Editors (and reviewers) edit trials, submit them for review and work on revisions."""
+    return user.has_perm("trials.change_trial")
+
+
 def is_reviewer(user):
     """Reviewers publish, unpublish and change what published trials share."""
     return user.has_perm("trials.publish_trial")

@@ -1,8 +1,10 @@
 """The trial editor: one form in the order of the public sections, with every related row inline.
 
 Workflow (trials/workflow.py): a draft or a trial in review is edited in place; a published
-trial is read-only here, and "Edit in a revision" opens its pending revision (a copy the
-public does not see until a reviewer publishes it).
+trial is read-only here, and "Edit in a new revision" opens its pending revision (a copy the
+public does not see until a reviewer publishes it). The state shows in the title and the
+list's second column; each step is a button on the form (trials/admin/workflow.py) and
+submit, publish and unpublish also a bulk action on the list.
 
 Eligibility criteria: the registry's criteria text and its items are kept consistent on
 save (trials.eligibility.keep_criteria_in_step); when both were changed the text wins, and
@@ -10,12 +12,10 @@ the editor is told. Every save ends with trials.changes.trials_changed.
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import redirect
-from django.urls import path
+from django.db.models import F
+from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -51,6 +51,7 @@ from .inlines import (
 )
 from .readable import readable_fieldsets
 from .review import is_locked, is_reviewer
+from .workflow import WorkflowAdmin
 
 # What the workflow actions did, for the message after them (singular or plural by the count).
 SUBMITTED_MESSAGE = ngettext_lazy(
@@ -66,18 +67,18 @@ def dated(name, with_type=True):
 
 
 @admin.register(models.Trial)
-class TrialAdmin(SimpleHistoryAdmin):
+class TrialAdmin(WorkflowAdmin, SimpleHistoryAdmin):
     change_form_template = "admin/trials/trial/change_form.html"
     form = TrialForm
     formfield_overrides = URL_FIELDS
     list_display = [
         "nct_id",
+        "published_state",
         "brief_title",
         "overall_status",
         "phase",
         "lead_sponsor",
         "last_update_posted_date",
-        "published_state",
     ]
     list_filter = [
         "overall_status",
@@ -205,6 +206,9 @@ class TrialAdmin(SimpleHistoryAdmin):
         LocationInline,
     ]
 
+    class Media:
+        css = {"all": ["css/admin-workflow.css"]}
+
     # Permissions: a published trial is read-only (edited through a revision); publishing needs its own right.
 
     def has_change_permission(self, request, obj=None):
@@ -227,11 +231,13 @@ class TrialAdmin(SimpleHistoryAdmin):
 
     # Lists
 
+    def get_queryset(self, request):
+        # The pending revision of each published trial, for its link in the list and on the form (no row fetched).
+        return super().get_queryset(request).annotate(pending_revision_id=F("revision__id"))
+
     @admin.display(description=_("published state"), ordering="publication")
     def published_state(self, trial):
-        if trial.revision_of_id:
-            return gettext("%(state)s (revision of the published record)") % {"state": trial.get_publication_display()}
-        return trial.get_publication_display()
+        return render_to_string("admin/trials/trial/state.html", {"trial": trial})
 
     def get_view_on_site_url(self, obj=None):
         if obj is None:
@@ -288,26 +294,11 @@ class TrialAdmin(SimpleHistoryAdmin):
 
     # Workflow
 
-    def get_urls(self):
-        revise = self.admin_site.admin_view(self.revise_view)
-        return [path("<path:object_id>/revise/", revise, name="trials_trial_revise"), *super().get_urls()]
-
-    def revise_view(self, request, object_id):
-        """POST: open the pending revision of a published trial (started now if there is none)."""
-        trial = self.get_object(request, object_id)  # None for an unknown or malformed id
-        if trial is None:
-            raise Http404("No trial with this id")
-        if request.method != "POST" or not super().has_change_permission(request, trial):
-            raise PermissionDenied
-        revision = workflow.start_revision(trial, request.user)
-        return redirect("admin:trials_trial_change", revision.pk)
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        trial = self.get_object(request, object_id)
+        trial = self.get_object(request, unquote(object_id))
         extra_context = {
             **(extra_context or {}),
-            "can_revise": is_locked(trial) and super().has_change_permission(request, trial),
-            "pending_revision": trial and models.Trial.objects.filter(revision_of=trial).first(),
+            **(self.workflow_context(request, trial) if trial else {}),
             "sections": [section for section, _options in self.fieldsets],
         }
         return super().change_view(request, object_id, form_url, extra_context)
