@@ -152,11 +152,12 @@ def test_a_search_page_reads_a_bounded_number_of_queries(search, quokka_trials, 
     }
     # the index version; the base's size (one bucket), every facet in one grouped query, the top conditions (the
     # condition filter is in use: the size of their set, then the count); the page's ids, trials, conditions,
-    # countries, snippets. Again: the counts come from the cache.
+    # countries, snippets; whether the condition typed is a name ("Did you mean" when not). Again: the counts come
+    # from the cache.
     cache.clear()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         search(params)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         search(params)
     # the index version twice (counts, then the whole index's groups), the groups, the top conditions; the page's
     # ids, trials, conditions, countries (no snippets without words)

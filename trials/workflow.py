@@ -14,6 +14,7 @@ related trials), as every other change to a trial does.
 from django.db import transaction
 from django.utils import timezone
 
+from . import mesh
 from .changes import trials_changed
 from .choices import DatePrecision, DateType, Publication
 from .models import Trial
@@ -78,7 +79,8 @@ def _publish_revision(revision, user):
     status["lastUpdateSubmitDate"] = today
     status["lastUpdatePostDateStruct"] = {"date": today, "type": DateType.ACTUAL}
     data = parse_study(study)
-    revision.delete()
+    with mesh.unlinking([revision.pk]):  # the copy's votes for its conditions' MeSH terms go with it
+        revision.delete()
     save_studies([(data, published)], SharedRows())
     trials_changed([published.pk], user, "Published a revision")
     return published

@@ -48,6 +48,21 @@ def search_for(request):
     return filterset, criteria
 
 
+def _did_you_mean(request, filterset):
+    """[(parameter's label, the text typed, [(a close name, this search's address with it instead)] or None)] for
+    each condition or sponsor typed that names none exactly (the filter matched names holding its words)."""
+    found = []
+    for parameter, label, typed, closest in filterset.not_exact():
+        links = None if closest is None else []
+        for name in closest or ():
+            query = request.GET.copy()
+            query.setlist(parameter, [name if value.strip() == typed else value for value in query.getlist(parameter)])
+            query.pop("page", None)
+            links.append((name, f"?{query.urlencode()}"))
+        found.append((label, typed, links))
+    return found
+
+
 def trial_list(request):
     nct_id = nct_id_in(request.GET.get("q", ""))
     if nct_id and Trial.objects.published().filter(nct_id=nct_id).exists():
@@ -67,5 +82,6 @@ def trial_list(request):
         "more_filters_open": any(filterset.data.get(name) for name in MORE_FILTERS),
         "facet_names": list(FACET_TITLES),
         "facet_values": [(name, value) for name in FACET_TITLES for value in filterset.data.getlist(name)],
+        "did_you_mean": _did_you_mean(request, filterset),
     }
     return render(request, "trials/trial_list.html", context)
