@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -59,6 +60,7 @@ def generate(n):
 
     Shared with bench/load_bench.py. Needs Django set up and a migrated, empty database.
     """
+    from trials import mesh
     from trials.choices import Publication
     from trials.models import Condition, Intervention, Keyword, Location, Sponsor, Trial, TrialCondition
     from trials.registry import parse_study
@@ -75,10 +77,12 @@ def generate(n):
         for k in range(20)
     )
     condition_names = sorted({name for base in bases for name in base.conditions})
+    votes = [mesh.record_terms(base.conditions, base.record) for base in bases]  # MeSH terms, as an import sets them
+    terms = {name: mesh.winner(Counter(v[name] for v in votes if name in v), {}) for name in condition_names}
     conditions = {
         c.name: c
         for c in Condition.objects.bulk_create(
-            Condition(name=name, slug=f"c{i}") for i, name in enumerate(condition_names)
+            Condition(name=name, slug=f"c{i}", mesh_term=terms[name]) for i, name in enumerate(condition_names)
         )
     }
     statuses, weights = list(STATUSES), list(STATUSES.values())
@@ -101,8 +105,10 @@ def generate(n):
         Trial.objects.bulk_create(trials, batch_size=500)  # ~90 columns: PostgreSQL takes 65,535 parameters a query
         extra = [rng.choice(condition_names) for _ in picked]
         TrialCondition.objects.bulk_create(
-            TrialCondition(trial=trial, condition=conditions[name], position=k)
-            for trial, (_, base), more in zip(trials, picked, extra, strict=True)
+            TrialCondition(
+                trial=trial, condition=conditions[name], position=k, mesh_term=votes[i % len(bases)].get(name)
+            )
+            for trial, (i, base), more in zip(trials, picked, extra, strict=True)
             for k, name in enumerate(dict.fromkeys([*base.conditions, more]))
         )
         Keyword.objects.bulk_create(

@@ -7,24 +7,42 @@ ordered over every match.
 
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
 
-from trials.models import TrialCondition
+from trials.models import Condition, TrialCondition
 from trials.search.facets import FACETS, TOP_CONDITIONS
 
 
 def reference_counts(criteria):
-    """(total, {facet: Counter of stored values}, [(slug, name, count)] top conditions)."""
+    """(total, {facet: Counter of stored values}, [(value, name, count)] top condition groups)."""
     total = criteria.filtered().count()
     counts = {}
     for name in FACETS:
         rows = criteria.filtered(without={name}).order_by().values_list(name).annotate(n=Count("pk"))
         counts[name] = Counter(dict(rows))
     trial_ids = criteria.filtered(without={"condition"}).order_by().values("pk")
-    conditions = list(
-        TrialCondition.objects.filter(trial_id__in=trial_ids)
-        .values_list("condition__slug", "condition__name")
-        .annotate(n=Count("trial_id", distinct=True))
-        .order_by("-n", "condition__name")[:TOP_CONDITIONS]
-    )
-    return total, counts, conditions
+    return total, counts, top_condition_groups(trial_ids)
+
+
+def top_condition_groups(trial_ids):
+    """The condition groups these trials study most, each counted query by query as the condition filter finds it.
+
+    A group is a MeSH term, or the name of a condition without one (any case; spelt as its term, else its first
+    name); its trials are those naming a condition whose term or name it is.
+    """
+    spellings = {}
+    for name, term in Condition.objects.filter(trial_conditions__trial_id__in=trial_ids).values_list(
+        "name", "mesh_term"
+    ):
+        key = (term or name).lower()
+        spellings[key] = min(spellings.get(key, (2, "")), (0, term) if term else (1, name))
+    counted = []
+    for key, (_, label) in spellings.items():
+        members = Condition.objects.alias(name_lowered=Lower("name"), term_lowered=Lower("mesh_term")).filter(
+            Q(name_lowered=key) | Q(term_lowered=key)
+        )
+        rows = TrialCondition.objects.filter(trial_id__in=trial_ids, condition__in=members)
+        counted.append((label, rows.aggregate(n=Count("trial_id", distinct=True))["n"]))
+    counted.sort(key=lambda row: (-row[1], row[0]))
+    return [(label, label, n) for label, n in counted[:TOP_CONDITIONS]]

@@ -158,11 +158,12 @@ def test_a_search_page_reads_a_bounded_number_of_queries(search, quokka_trials, 
     }
     # the index version; the base's size (one bucket), every facet in one grouped query, the top conditions (the
     # condition filter is in use: the size of their set, then the count); the page's ids, trials, conditions,
-    # countries, snippets; the condition's name for its chip. Again: the counts come from the cache.
+    # countries, snippets; the condition's name for its chip, and whether the condition typed is a name ("Did you
+    # mean" when not). Again: the counts come from the cache.
     cache.clear()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         search(params)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         search(params)
     # the index version twice (counts, then the whole index's groups), the groups, the top conditions; the page's
     # ids, trials, conditions, countries (no snippets without words)

@@ -31,6 +31,8 @@ SEARCHES = [
     {"phase": ["PHASE1", "PHASE2"], "study_type": "INTERVENTIONAL", "has_results": "false"},
     {"q": "women", "sponsor_class": "OTHER", "age": "40"},
     {"condition": MOST_COMMON_CONDITION, "status": "COMPLETED"},
+    {"condition": "Intervertebral Disc Displacement"},  # a MeSH term: every name of its group
+    {"condition": "herniated", "status": "COMPLETED"},  # part of a name
     {"q": "pain", "condition": MOST_COMMON_CONDITION, "sort": "enrollment"},
     {"country": "United States", "sort": "title"},
     {"q": "study", "sort": "start", "has_results": "true"},

@@ -38,7 +38,7 @@ SEED_PAGES = [
     "/trials/NCT00000000/",
 ]
 # Names that are the same in every language: the registry, formats, and the language switcher's own names.
-UNTRANSLATED = ["ClinicalTrials.gov", "API v2", "JSON", "CSV", "RSS", "PubMed", "English", "NCT", "km"]
+UNTRANSLATED = ["ClinicalTrials.gov", "API v2", "JSON", "CSV", "RSS", "PubMed", "MeSH", "English", "NCT", "km"]
 TYPED = ["leukemia", "zzzzqqqq", "Beijing", "China", "abc"]  # what the person typed, and GeoNames' place names
 
 

@@ -5,6 +5,7 @@ workflow's submit, publish and unpublish, merges) writes its rows, then calls
 trials_changed() with the trials it changed. That function, and nothing else:
 
 - dates the change (updated_at);
+- works out again the MeSH term of the conditions they name (trials.mesh);
 - rewrites the trials' search entries and text (only published trials are indexed);
 - stores a version of each in its history, with who did it and why (an unchanged record
   stores none);
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.utils import timezone
 
-from . import history, record_cache, related
+from . import history, mesh, record_cache, related
 from .models import RelatedTrial, Trial
 from .registry import study_json
 from .search import index as search_index
@@ -52,6 +53,7 @@ def trials_changed(trial_ids, user=None, reason="Edited", *, created=(), records
     trial_ids, now = list(dict.fromkeys(trial_ids)), timezone.now()
     for batch in _batches(trial_ids):
         Trial.objects.filter(pk__in=batch).update(updated_at=now, related_stale=not refresh_related)
+        mesh.trials_changed(batch)
         search_index.update(batch)
         _record_versions(batch, user, reason, set(created), records)
         _pages_changed(set(batch) | (_refresh_related(batch) if refresh_related else set()), now)
@@ -83,11 +85,12 @@ def import_finished():
 @contextmanager
 def deleting(trials):
     """Around the deletion of these trials (a queryset): out of the index, their pages and those naming them
-    forgotten, the related lists that named them rebuilt."""
+    forgotten, the related lists that named them rebuilt, the MeSH terms of their conditions worked out again."""
     with transaction.atomic():
         deleted = dict(trials.values_list("pk", "nct_id"))
         naming = _naming(deleted) - deleted.keys()
-        yield
+        with mesh.unlinking(list(deleted)):
+            yield
         search_index.update(list(deleted))
         record_cache.forget(deleted.values())
         _pages_changed(naming | related.refresh(naming), timezone.now())

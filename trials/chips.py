@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .filters import OPEN, OPEN_LABEL, OPEN_STATUSES, expand_statuses, names_of
+from .filters import OPEN, OPEN_LABEL, OPEN_STATUSES, expand_statuses
 from .models import Condition, Sponsor
+from .names import names_of
 
 KEPT = ("q", "near", "distance", "sort")  # the search itself: "Clear all" keeps them, no chip shows them
 NAMED_BY_VALUE = ("status", "phase", "study_type")  # a value that names itself: "Recruiting", "Phase 2"

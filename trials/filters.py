@@ -10,10 +10,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import choices, nearby
-from .forms import PlaceField, SearchForm, TextValuesField
+from . import choices, names, nearby
+from .forms import PlaceField, SearchForm, TextValuesField, TextValuesInput
 from .models import Collaboration, Condition, Intervention, Location, Sponsor, TrialCondition
 from .search.backends import backend
 from .search.criteria import DEFAULT_DISTANCE_KM
@@ -30,20 +31,6 @@ OPEN_LABEL = _("Recruiting or not yet recruiting")
 def expand_statuses(values):
     """Status values with OPEN replaced by the statuses it stands for, each once, in order."""
     return list(dict.fromkeys(status for value in values for status in (OPEN_STATUSES if value == OPEN else [value])))
-
-
-def _named(model, texts):
-    """Rows whose name is one of the texts (any case) or whose slug is one of them: two IN lists, however many."""
-    lowered = [text.lower() for text in texts]
-    return model.objects.alias(lowered=Lower("name")).filter(Q(lowered__in=lowered) | Q(slug__in=texts))
-
-
-def names_of(model, texts):
-    """Each text -> the name of the row it picks (by slug or name, as the filter does), or the text itself."""
-    names = {}
-    for slug, name in _named(model, texts).values_list("slug", "name"):
-        names[slug] = names[name.lower()] = name
-    return {text: names.get(text, names.get(text.lower(), text)) for text in texts}
 
 
 def date_filter(field_name, lookup_expr, label):
@@ -89,7 +76,14 @@ class TrialFilter(django_filters.FilterSet):
     study_type = django_filters.MultipleChoiceFilter(
         distinct=False, choices=choices.StudyType.choices, label=_("Study type")
     )
-    condition = TextValuesFilter(method="filter_condition", label=_("Condition"), help_text=_("Its exact name."))
+    condition = TextValuesFilter(
+        method="filter_condition",
+        label=_("Condition"),
+        help_text=_("Its name, part of it, or its MeSH term (every name grouped under it)."),
+        widget=TextValuesInput(
+            attrs={"list": "condition-names", "data-suggest": reverse_lazy("trials:condition_suggest")}
+        ),
+    )
     intervention_type = django_filters.MultipleChoiceFilter(
         distinct=False,
         choices=choices.InterventionType.choices,
@@ -98,7 +92,10 @@ class TrialFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     sponsor = TextValuesFilter(
-        method="filter_sponsor", label=_("Sponsor"), help_text=_("Lead or collaborator, exact name.")
+        method="filter_sponsor",
+        label=_("Sponsor"),
+        help_text=_("Lead or collaborator: its name or part of it."),
+        widget=TextValuesInput(attrs={"list": "sponsor-names", "data-suggest": reverse_lazy("trials:sponsor_suggest")}),
     )
     sponsor_class = django_filters.MultipleChoiceFilter(
         distinct=False, choices=choices.AgencyClass.choices, label=_("Lead sponsor type")
@@ -152,14 +149,14 @@ class TrialFilter(django_filters.FilterSet):
         return entries.filter(phase__in={stored for phase in value for stored in choices.Phase.including(phase)})
 
     def filter_condition(self, entries, name, value):
-        conditions = _named(Condition, value)
+        conditions = names.named(Condition, value)
         return entries.filter(trial_id__in=TrialCondition.objects.filter(condition__in=conditions).values("trial_id"))
 
     def filter_intervention_type(self, entries, name, value):
         return entries.filter(trial_id__in=Intervention.objects.filter(type__in=value).values("trial_id"))
 
     def filter_sponsor(self, entries, name, value):
-        sponsors = _named(Sponsor, value)
+        sponsors = names.named(Sponsor, value)
         collaborating = Collaboration.objects.filter(sponsor__in=sponsors).values("trial_id")
         return entries.filter(Q(lead_sponsor__in=sponsors) | Q(trial_id__in=collaborating))
 
@@ -182,6 +179,23 @@ class TrialFilter(django_filters.FilterSet):
     def filter_near(self, entries, name, value):
         distance = self.valid_values().get("distance") or DEFAULT_DISTANCE_KM  # the radius, a field of the form
         return entries.filter(trial_id__in=nearby.trial_ids_near(value, distance))
+
+    # Names typed that name nothing exactly
+
+    NAMED = {"condition": Condition, "sponsor": Sponsor}
+    CLOSEST_FOR = 3  # typed texts per filter offered "Did you mean" names (each one bounded query)
+
+    def not_exact(self):
+        """[(parameter, its label, typed text, [closest names] or None)] for each condition or sponsor typed that names
+        no row exactly (the filter then matches names that hold its words): one query per filter in use, one more
+        for each of its first CLOSEST_FOR such texts (the others get None)."""
+        found = []
+        for parameter, model in self.NAMED.items():
+            texts = self.valid_values().get(parameter) or []
+            for i, text in enumerate(names.not_exact(model, texts)):
+                closest = names.closest(model, text) if i < self.CLOSEST_FOR else None
+                found.append((parameter, self.form[parameter].label, text, closest))
+        return found
 
     # All of them
 

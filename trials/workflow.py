@@ -15,6 +15,7 @@ through trials.changes.deleting, as a deletion by staff does.
 from django.db import transaction
 from django.utils import timezone
 
+from . import mesh
 from .changes import deleting, trials_changed
 from .choices import DatePrecision, DateType, Publication
 from .models import Trial
@@ -79,7 +80,8 @@ def _publish_revision(revision, user):
     status["lastUpdateSubmitDate"] = today
     status["lastUpdatePostDateStruct"] = {"date": today, "type": DateType.ACTUAL}
     data = parse_study(study)
-    revision.delete()
+    with mesh.unlinking([revision.pk]):  # the copy's votes for its conditions' MeSH terms go with it
+        revision.delete()
     save_studies([(data, published)], SharedRows())
     # The record is public now, even when its trial was unpublished while the revision was pending.
     Trial.objects.filter(pk=published.pk).update(publication=Publication.PUBLISHED)

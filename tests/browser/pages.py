@@ -34,10 +34,12 @@ PAGES = {
     "search-no-results": "/trials/?q=zzzzqqqq",
     "search-filters": "/trials/?q=disc&status=OPEN&status=COMPLETED&phase=NA&country=Turkey&start_from=2015-01-01",
     "search-bare": "/trials/",
+    "search-did-you-mean": "/trials/?condition=herniated&sponsor=zzqqzz",
     **{f"record-{section.rstrip('/') or 'overview'}": f"/trials/{SEED_NCT}/{section}" for section in SEED_SECTIONS},
     "sponsor": sponsor_path,
     "investigator": investigator_path,
     "condition": condition_path,
+    "condition-in-group": "/conditions/lumbar-disc-herniation/",  # with its MeSH group and the group's other names
     "conditions": "/conditions/",
     "sponsors": "/sponsors/",
     "search-near": "/trials/?near=Beijing&distance=500",

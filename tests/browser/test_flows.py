@@ -236,3 +236,34 @@ def test_the_interface_in_chinese(page, site, screenshots):
     assert tabs.locator("[aria-current='page']").inner_text() == "概览"
     assert "BT02" in page.get_by_role("heading", level=1).inner_text()
     snap(page, screenshots, "record-chinese")
+
+
+def test_type_a_condition_pick_its_group_and_browse_the_conditions(page, site, screenshots):
+    """A visitor types part of a condition: the box suggests names, MeSH groups first; the group finds every name of
+    it. The conditions A–Z list the names under their group, and a condition's page shows its group."""
+    page.goto(site + "/trials/")
+    page.get_by_text("More filters").click()
+    box = page.get_by_label("Condition:")
+    box.press_sequentially("herniat", delay=30)
+    options = page.locator("#condition-names option")
+    options.first.wait_for(state="attached")
+    values = options.evaluate_all("options => options.map(option => option.value)")
+    assert values[0] == "Intervertebral Disc Displacement" and len(values) <= 10
+    assert "herniat" in options.first.get_attribute("label").lower()  # so the browser shows the group too
+    box.fill(values[0])
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"condition=Intervertebral"))
+    assert page.locator("#results-heading").inner_text().strip() == "94 trials"
+    snap(page, screenshots, "condition-group-search")
+
+    page.goto(site + "/conditions/")
+    group = page.locator(".condition-group").filter(
+        has=page.get_by_role("link", name="Intervertebral Disc Displacement")
+    )
+    assert group.get_by_role("link", name="Disk Herniated Lumbar").is_visible()
+    snap(page, screenshots, "conditions-grouped")
+    group.get_by_role("link", name="Lumbar Disc Herniation").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="MeSH term: Intervertebral Disc Displacement").is_visible()
+    assert page.get_by_role("link", name="Disk Herniated Lumbar").is_visible()
+    snap(page, screenshots, "condition-in-group")

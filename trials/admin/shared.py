@@ -122,8 +122,9 @@ class InvestigatorAdmin(MergeMixin, SharedRowAdmin):
 
 @admin.register(models.Condition)
 class ConditionAdmin(SharedRowAdmin):
-    list_display = ["name", "trial_count"]
-    search_fields = ["name"]
+    list_display = ["name", "mesh_term", "trial_count"]
+    search_fields = ["name", "mesh_term"]
+    readonly_fields = ["mesh_term"]  # worked out from the trials' records (trials.mesh)
     prepopulated_fields = {"slug": ["name"]}
 
     def trials_showing(self, conditions):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from trials import history, models, workflow
+from trials import history, mesh, models, workflow
 from trials.changes import deleting, trials_changed
 from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
@@ -248,7 +248,8 @@ class TrialAdmin(WorkflowAdmin, SimpleHistoryAdmin):
     # Saving: related rows first, then the criteria kept in step, then a version in the history.
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        with mesh.unlinking([form.instance.pk]):  # a condition taken off the trial loses its vote for a MeSH term
+            super().save_related(request, form, formsets, change)
         trial = form.instance
         criteria = next(f for f in formsets if f.model is models.EligibilityCriterion)
         if keep_criteria_in_step(trial, "eligibility_criteria" in form.changed_data, criteria.has_changed()):

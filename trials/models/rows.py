@@ -31,6 +31,9 @@ class Collaboration(Ordered):
 class TrialCondition(Ordered):
     trial = models.ForeignKey("Trial", on_delete=models.CASCADE, related_name="trial_conditions")
     condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="trial_conditions")
+    # The MeSH term this trial's record gives the condition (its vote for Condition.mesh_term; trials.mesh), or None
+    # (NULL, not "": the votes are counted with COUNT and GROUP BY, which leave NULLs out).
+    mesh_term = models.CharField(max_length=300, null=True, blank=True, db_index=True, editable=False)  # noqa: DJ001
 
     class Meta(Ordered.Meta):
         constraints = [models.UniqueConstraint(fields=["trial", "condition"], name="trial_condition_unique")]

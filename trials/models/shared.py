@@ -86,10 +86,19 @@ class Sponsor(models.Model):
 
 
 class Condition(models.Model):
-    """A condition or disease as registered (e.g. "Multiple Myeloma (MM)"); shared by trials."""
+    """A condition or disease as registered (e.g. "Multiple Myeloma (MM)"); shared by trials.
+
+    mesh_term groups the names registered for one disease ("Lumbar Disc Herniation", "Herniated Disc", …) under
+    the MeSH term the registry found for them ("Intervertebral Disc Displacement"); None when no trial's record
+    gives one. Worked out from the trials' records (trials.mesh, which states the rule) whenever they change.
+    """
 
     name = models.CharField(max_length=300, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
+    # NULL, not "", for no term: groups are keyed COALESCE(mesh_term, name)
+    mesh_term = models.CharField(  # noqa: DJ001
+        "MeSH term", max_length=300, null=True, blank=True, db_index=True, editable=False
+    )
 
     objects = ConditionQuerySet.as_manager()
 
@@ -110,8 +119,13 @@ class Condition(models.Model):
     @property
     def initial(self):
         """The letter it is listed under A–Z ("#" for digits and symbols)."""
-        first = self.name[:1].upper()
-        return first if first.isalpha() else "#"
+        return initial(self.name)
+
+
+def initial(text):
+    """The letter a name is listed under A–Z ("#" for digits and symbols)."""
+    first = text[:1].upper()
+    return first if first.isalpha() else "#"
 
 
 class InvestigatorQuerySet(models.QuerySet):

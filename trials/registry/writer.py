@@ -6,6 +6,7 @@ history, related trials).
 
 from django.db import transaction
 
+from trials import mesh
 from trials.choices import Publication
 from trials.models import (
     ArmGroup,
@@ -102,6 +103,11 @@ def save_studies(batch, shared):
     """
     shared.prepare([data for data, _ in batch])
     stored = [trial for _, trial in batch if trial is not None]
+    with mesh.unlinking([trial.pk for trial in stored]):  # a condition a stored trial no longer names loses its vote
+        return _save_studies(batch, shared, stored)
+
+
+def _save_studies(batch, shared, stored):
     for model in CHILD_MODELS:
         model.objects.filter(trial__in=stored).delete()
     trials = []
@@ -123,9 +129,10 @@ def save_studies(batch, shared):
         for trial, data in pairs
         for i, sponsor in enumerate(dict.fromkeys(shared.sponsor(c) for c in data.collaborators))
     )
+    votes = [mesh.record_terms(data.conditions, data.record) for _, data in pairs]  # trials.mesh's step 1
     TrialCondition.objects.bulk_create(
-        TrialCondition(trial=trial, condition=shared.condition(name), position=i)
-        for trial, data in pairs
+        TrialCondition(trial=trial, condition=shared.condition(name), position=i, mesh_term=terms.get(name))
+        for (trial, data), terms in zip(pairs, votes, strict=True)
         for i, name in enumerate(data.conditions)
     )
     Keyword.objects.bulk_create(

@@ -44,7 +44,7 @@ FACET_INDEX = {name: index for index, name in enumerate(FACETS)}
 class Facets:
     total: int = 0
     counts: dict = field(default_factory=dict)  # facet -> Counter of stored values
-    conditions: list = field(default_factory=list)  # (slug, name, count), most trials first
+    conditions: list = field(default_factory=list)  # (value, name, count) of condition groups, most trials first
     sample: Sample = Sample()  # what the facet counts were read from
     conditions_estimated: bool = False
     # (id, bucket, last update) of every match, or of the sample's, when the rows read hold them; else None
@@ -172,11 +172,11 @@ def count_groups(grouped, in_use, sample):
 
 
 def top_conditions(criteria, total):
-    """(estimated?, [(slug, name, trials)]): the conditions most of the matches are about, over a bounded sample."""
+    """(estimated?, [(value, name, trials)]): the conditions most of the matches are about, over a bounded sample."""
     entries = criteria.filtered(without={"condition"})
     sample = sample_for(size_of(entries) if "condition" in criteria.active else total, CONDITIONS_LIMIT)
     rows = _count_conditions(sample.of(entries).order_by().values("pk"))
-    return not sample.whole, [(slug, name, sample.scale(n)) for slug, name, n in rows]
+    return not sample.whole, [(value, name, sample.scale(n)) for value, name, n in rows]
 
 
 def conditions_of(matches, total):
@@ -186,13 +186,32 @@ def conditions_of(matches, total):
     ids = ids[:: math.ceil(len(ids) / CONDITIONS_LIMIT) or 1]
     estimated = len(ids) < total
     rows = _count_conditions(backend().id_list(ids))
-    return estimated, [(slug, name, about(n * total / len(ids)) if estimated else n) for slug, name, n in rows]
+    return estimated, [(value, name, about(n * total / len(ids)) if estimated else n) for value, name, n in rows]
 
 
 def _count_conditions(trial_ids):
-    return list(
+    """[(value, name, trials)] of the TOP_CONDITIONS groups most of these trials study, most trials first, then A–Z.
+
+    A group is a MeSH term with every condition grouped under it (trials.mesh), or a condition without one; a trial
+    counts once per group. Its value and name are the term (or the condition's name), and a group holds what the
+    condition filter finds for that value (trials.names): the conditions whose term or, without one, name it is
+    (any case), and any condition so named. The trials' condition rows are read (a bounded number of trials) and
+    counted here, the same on every database.
+    """
+    rows = (
         TrialCondition.objects.filter(trial_id__in=trial_ids)
-        .values_list("condition__slug", "condition__name")
-        .annotate(n=Count("trial_id", distinct=True))
-        .order_by("-n", "condition__name")[:TOP_CONDITIONS]
+        .order_by()
+        .values_list("trial_id", "condition__name", "condition__mesh_term")
     )
+    labels, members = {}, []  # group key -> (0 for a term, 1 for a name; how it is spelt), the first of these wins
+    for trial_id, name, term in rows:
+        key = (term or name).lower()
+        labels[key] = min(labels.get(key, (2, "")), (0, term) if term else (1, name))
+        members.append((trial_id, key, name.lower()))
+    trials = {key: set() for key in labels}
+    for trial_id, key, name in members:
+        trials[key].add(trial_id)
+        if name in trials:  # named as another group's value: the filter finds it there too
+            trials[name].add(trial_id)
+    counted = sorted(((labels[key][1], len(ids)) for key, ids in trials.items()), key=lambda row: (-row[1], row[0]))
+    return [(label, label, n) for label, n in counted[:TOP_CONDITIONS]]

@@ -2,15 +2,24 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 
+from trials import names
 from trials.choices import Status
-from trials.models import Condition, Investigator, Sponsor, Trial
+from trials.models import Condition, Investigator, Sponsor, Trial, TrialCondition
+from trials.models.publication import published
+from trials.models.shared import initial
+from trials.search.cached import cached
 
 # Only published trials count and are listed (drafts and revisions are staff-only); a sponsor, investigator
 # or condition that only drafts name has no public page.
 PAGE_SIZE = 20
 COLLABORATIONS_SHOWN = 100
+SIBLINGS_SHOWN = 100  # other names of a condition's MeSH group its page lists
+SUGGEST_MAX_AGE = 3600  # seconds browsers and caches may keep a suggestion list
 
 
 def _page(request, trials):
@@ -57,18 +66,86 @@ def investigator_detail(request, pk):
     return render(request, "trials/investigator_detail.html", {"investigator": investigator, "officials": officials})
 
 
+def _group(term):
+    """The conditions of a MeSH group, as /conditions/ lists them: those with the term, and one so named without one."""
+    return Q(mesh_term=term) | Q(name=term, mesh_term__isnull=True)
+
+
+def condition_groups():
+    """[(letter, [entry])] for /conditions/, cached until the index changes: two grouped queries, however many.
+
+    An entry is a MeSH group, {"term", "trials": published trials of any of its conditions, "conditions": its
+    conditions}, or a condition without a term (whose name no term has), {"term": None, "conditions": [it]}. A
+    condition is {"name", "url", "trials"}. Entries are A–Z by term or name within their letter.
+    """
+
+    def compute():
+        conditions = Condition.objects.with_published_counts().filter(trial_count__gt=0).order_by("name")
+        key = Coalesce("condition__mesh_term", "condition__name")
+        group_trials = dict(
+            TrialCondition.objects.filter(published("trial__"))
+            .order_by()
+            .values_list(key)
+            .annotate(n=Count("trial_id", distinct=True))
+        )
+        entries = {}
+        for condition in conditions:
+            label = condition.mesh_term or condition.name
+            entry = entries.setdefault(label, {"term": label, "trials": group_trials.get(label, 0), "conditions": []})
+            entry["conditions"].append(
+                {"name": condition.name, "url": condition.get_absolute_url(), "trials": condition.trial_count}
+            )
+        letters = {}
+        for label, entry in sorted(entries.items(), key=lambda item: (item[0].casefold(), item[0])):
+            if len(entry["conditions"]) == 1 and entry["conditions"][0]["name"] == label:
+                entry["term"] = None  # a group of one condition of the same name: listed as itself
+            letters.setdefault(initial(label), []).append(entry)
+        return sorted(letters.items())
+
+    return cached("condition-groups", compute)
+
+
 def condition_list(request):
-    conditions = Condition.objects.with_published_counts().filter(trial_count__gt=0).order_by("name")
-    letters = {}
-    for condition in conditions:
-        letters.setdefault(condition.initial, []).append(condition)
-    return render(request, "trials/condition_list.html", {"letters": sorted(letters.items())})
+    return render(request, "trials/condition_list.html", {"letters": condition_groups()})
 
 
 def condition_detail(request, slug):
     condition = get_object_or_404(Condition.objects.shown(), slug=slug)
-    return render(
-        request,
-        "trials/condition_detail.html",
-        {"condition": condition, "page": _page(request, Trial.objects.published().filter(conditions=condition))},
-    )
+    term = condition.mesh_term
+    if term is None and Condition.objects.filter(mesh_term=condition.name).exists():
+        term = condition.name  # named as a MeSH group is: listed in it
+    context = {"condition": condition, "term": term, "siblings": [], "group_trials": 0}
+    if term:
+        siblings = (
+            Condition.objects.with_published_counts()
+            .filter(_group(term), trial_count__gt=0)
+            .exclude(pk=condition.pk)
+            .order_by("name")
+        )
+        context["siblings"] = list(siblings[: SIBLINGS_SHOWN + 1])
+        context["more_siblings"] = len(context["siblings"]) > SIBLINGS_SHOWN
+        del context["siblings"][SIBLINGS_SHOWN:]
+        members = Condition.objects.filter(_group(term)).values("pk")
+        group = TrialCondition.objects.filter(published("trial__"), condition__in=members)
+        context["group_trials"] = group.values("trial_id").distinct().count()
+    context["page"] = _page(request, Trial.objects.published().filter(conditions=condition))
+    return render(request, "trials/condition_detail.html", context)
+
+
+def _suggestions(model, request):
+    """Names for a filter box as one types: JSON {"q": the text, "names": [up to 10, MeSH groups first], "groups":
+    {a MeSH term among them: the name of its group that holds the text}}, cached until the index changes (and for
+    an hour in browsers and caches between); every answer is one bounded query (trials.names)."""
+    text = names.typed(request.GET.get("q", ""))
+    found, groups = cached(f"suggest-{model._meta.model_name}", lambda: names.suggest(model, text), text.lower())
+    response = JsonResponse({"q": text, "names": found, "groups": groups})
+    patch_cache_control(response, public=True, max_age=SUGGEST_MAX_AGE)
+    return response
+
+
+def condition_suggest(request):
+    return _suggestions(Condition, request)
+
+
+def sponsor_suggest(request):
+    return _suggestions(Sponsor, request)

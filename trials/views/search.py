@@ -51,6 +51,21 @@ def search_for(request):
     return filterset, criteria
 
 
+def _did_you_mean(request, filterset):
+    """[(parameter's label, the text typed, [(a close name, this search's address with it instead)] or None)] for
+    each condition or sponsor typed that names none exactly (the filter matched names holding its words)."""
+    found = []
+    for parameter, label, typed, closest in filterset.not_exact():
+        links = None if closest is None else []
+        for name in closest or ():
+            query = request.GET.copy()
+            query.setlist(parameter, [name if value.strip() == typed else value for value in query.getlist(parameter)])
+            query.pop("page", None)
+            links.append((name, f"?{query.urlencode()}"))
+        found.append((label, typed, links))
+    return found
+
+
 def trial_list(request):
     nct_id = nct_id_in(request.GET.get("q", ""))
     if nct_id and Trial.objects.published().filter(nct_id=nct_id).exists():
@@ -86,5 +101,6 @@ def trial_list(request):
         "record_query": (
             urlencode({"near": request.GET["near"], "distance": criteria.distance}) if criteria.place else ""
         ),
+        "did_you_mean": _did_you_mean(request, filterset),
     }
     return render(request, "trials/trial_list.html", context)
