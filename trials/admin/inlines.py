@@ -1,12 +1,12 @@
 """The trial editor's inlines: the rows of one trial, in the registry's order, read-only while it is published."""
 
 from django.contrib import admin
-from django.db.models import URLField
 from django.utils.translation import gettext_lazy as _
 
 from trials import models
 
 from .forms import (
+    FORM_FIELDS,
     ArmGroupFormSet,
     CentralContactFormSet,
     InterventionForm,
@@ -15,9 +15,6 @@ from .forms import (
     SharedRowFormSet,
 )
 from .review import is_locked
-
-# Registry links are https; a link typed without a scheme gets https:// (Django 6's default too).
-URL_FIELDS = {URLField: {"assume_scheme": "https"}}
 
 IDENTIFICATION = _("Identification")
 STATUS = _("Status and dates")
@@ -32,7 +29,7 @@ class RecordInline(admin.TabularInline):
     """Rows of one trial, in the registry's order; read-only while the trial is published."""
 
     extra = 0
-    formfield_overrides = URL_FIELDS
+    formfield_overrides = FORM_FIELDS
     section = None  # the fieldset of the trial form this inline is shown after
 
     def has_add_permission(self, request, obj):

@@ -10,9 +10,9 @@ the editor is told. Every save ends with trials.changes.trials_changed.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext, ngettext_lazy
@@ -25,7 +25,7 @@ from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
 from trials.views.exports import csv_download, json_download
 
-from .forms import TrialForm
+from .forms import FORM_FIELDS, TrialForm
 from .inlines import (
     CONTACTS,
     DESCRIPTION,
@@ -34,7 +34,6 @@ from .inlines import (
     IDENTIFICATION,
     SPONSORS,
     STATUS,
-    URL_FIELDS,
     ArmGroupInline,
     CentralContactInline,
     CollaborationInline,
@@ -48,6 +47,7 @@ from .inlines import (
     SecondaryIdentifierInline,
     TrialConditionInline,
 )
+from .objects import NotFoundAdmin, row_id
 from .review import is_locked, is_reviewer
 
 # What the workflow actions did, for the message after them (singular or plural by the count).
@@ -63,11 +63,21 @@ def dated(name, with_type=True):
     return (name, f"{name}_precision", *([f"{name}_type"] if with_type else []))
 
 
+# The registry's own dates, as posted on ClinicalTrials.gov: shown, never edited here (an import changes them).
+REGISTRY_DATES = [
+    dated("first_submitted_date", with_type=False),
+    dated("first_posted_date"),
+    dated("results_first_posted_date"),
+    dated("last_update_submitted_date", with_type=False),
+    dated("last_update_posted_date"),
+]
+
+
 @admin.register(models.Trial)
-class TrialAdmin(SimpleHistoryAdmin):
+class TrialAdmin(NotFoundAdmin, SimpleHistoryAdmin):
     change_form_template = "admin/trials/trial/change_form.html"
     form = TrialForm
-    formfield_overrides = URL_FIELDS
+    formfield_overrides = FORM_FIELDS
     list_display = [
         "nct_id",
         "brief_title",
@@ -89,13 +99,22 @@ class TrialAdmin(SimpleHistoryAdmin):
     search_fields = ["nct_id", "brief_title", "official_title", "acronym", "lead_sponsor__name", "conditions__name"]
     date_hierarchy = "last_update_posted_date"
     autocomplete_fields = ["lead_sponsor", "organization"]
-    readonly_fields = ["publication", "minimum_age_years", "maximum_age_years", "created_at", "updated_at"]
+    readonly_fields = [
+        "publication",
+        *(name for date in REGISTRY_DATES for name in date),
+        "edited_at",
+        "minimum_age_years",
+        "maximum_age_years",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["submit_for_review", "publish", "unpublish", "export_json", "export_csv"]
     fieldsets = [
         (
             IDENTIFICATION,
             {
                 "fields": [
+                    "version_opened",
                     ("nct_id", "publication"),
                     "brief_title",
                     "official_title",
@@ -117,13 +136,14 @@ class TrialAdmin(SimpleHistoryAdmin):
                     dated("start_date"),
                     dated("primary_completion_date"),
                     dated("completion_date"),
-                    dated("first_submitted_date", with_type=False),
-                    dated("first_posted_date"),
-                    dated("results_first_posted_date"),
-                    dated("last_update_submitted_date", with_type=False),
-                    dated("last_update_posted_date"),
+                    *REGISTRY_DATES,
+                    "edited_at",
                     "has_results",
-                ]
+                ],
+                "description": _(
+                    "First and last posted and submitted: the registry's dates, as posted on ClinicalTrials.gov, "
+                    "changed only by an import. A change saved here is dated “Edited here”."
+                ),
             },
         ),
         (SPONSORS, {"fields": ["lead_sponsor"]}),
@@ -213,7 +233,8 @@ class TrialAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The NCT ID of a record the public has seen never changes (a revision keeps its trial's).
-        fixed = ["nct_id"] if obj is not None and (obj.revision_of_id or obj.first_posted_date) else []
+        seen = obj is not None and (obj.revision_of_id or obj.first_posted_date or history.was_published(obj))
+        fixed = ["nct_id"] if seen else []
         return [*self.readonly_fields, *fixed]
 
     # Lists
@@ -234,6 +255,8 @@ class TrialAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if change and not (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            return  # saved as it was: no version, and its pages, index and related trials stand
         trial = form.instance
         criteria = next(f for f in formsets if f.model is models.EligibilityCriterion)
         if keep_criteria_in_step(trial, "eligibility_criteria" in form.changed_data, criteria.has_changed()):
@@ -252,6 +275,10 @@ class TrialAdmin(SimpleHistoryAdmin):
             super().delete_queryset(request, queryset)
 
     # History: field by field, from each version's whole record (its related rows included).
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        version_id = row_id(self.model.history.model, version_id)
+        return super().history_form_view(request, str(row_id(self.model, object_id)), str(version_id), extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         newer = None
@@ -285,20 +312,18 @@ class TrialAdmin(SimpleHistoryAdmin):
 
     def revise_view(self, request, object_id):
         """POST: open the pending revision of a published trial (started now if there is none)."""
-        trial = self.get_object(request, object_id)  # None for an unknown or malformed id
-        if trial is None:
-            raise Http404("No trial with this id")
+        trial = self.get_object(request, unquote(object_id))
         if request.method != "POST" or not super().has_change_permission(request, trial):
             raise PermissionDenied
         revision = workflow.start_revision(trial, request.user)
         return redirect("admin:trials_trial_change", revision.pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        trial = self.get_object(request, object_id)
+        trial = self.get_object(request, unquote(object_id))
         extra_context = {
             **(extra_context or {}),
             "can_revise": is_locked(trial) and super().has_change_permission(request, trial),
-            "pending_revision": trial and models.Trial.objects.filter(revision_of=trial).first(),
+            "pending_revision": models.Trial.objects.filter(revision_of=trial).first(),
             "sections": [section for section, _options in self.fieldsets],
         }
         return super().change_view(request, object_id, form_url, extra_context)
