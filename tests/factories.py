@@ -9,6 +9,7 @@ import io
 from collections import Counter
 from datetime import date
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 from django.forms import CheckboxInput, NullBooleanSelect
 
@@ -261,3 +262,11 @@ def browser_form_data(response, form_id):
     for name, value in parser.fields:
         data.setdefault(name, []).append(value)
     return data
+
+
+def save_as_a_browser(client, trial, **changes):
+    """Open the trial's admin change form and send it back as a browser would (its fields as the page has them,
+    textareas with CRLF line endings, URL-encoded as the form has no file field), with `changes` ({name: [values]})."""
+    url = f"/admin/trials/trial/{trial.pk}/change/"
+    data = {**browser_form_data(client.get(url), "trial_form"), **changes, "_save": ["Save"]}
+    return client.post(url, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded")
