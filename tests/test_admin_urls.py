@@ -47,10 +47,11 @@ def trials(db):
 
 
 def others_id(model_name):
-    """An id some other model's row has and none of this model's rows."""
+    """An id some other model's row has (a trial's version, a criterion...) and none of this model's rows."""
     model = apps.get_model("trials", model_name)
     taken = set(model.objects.values_list("pk", flat=True))
-    others = (other for other in apps.get_app_config("trials").get_models() if other is not model)
+    tables = apps.get_app_config("trials").get_models()
+    others = (other for other in tables if other is not model and other._meta.managed)  # not SQLite's own tables
     return str(max(pk for other in others for pk in other.objects.values_list("pk", flat=True) if pk not in taken))
 
 
