@@ -8,6 +8,8 @@ import csv
 import io
 from collections import Counter
 from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 from django.forms import CheckboxInput, NullBooleanSelect
 
@@ -179,3 +181,92 @@ def post_change(client, trial, **changes):
     data = form_data(client.get(url))
     data.update(changes)
     return client.post(url, data)
+
+
+# What a browser sends
+
+
+class BrowserForm(HTMLParser):
+    """The fields a browser submits from the form `form_id` of a page, as [(name, value)]: checked boxes only, each
+    select's chosen options, text inputs without line breaks, textareas with CRLF line endings (HTML's rules)."""
+
+    TEXT_INPUTS = {"text", "search", "tel", "url", "email", "password"}
+    NOT_SENT = {"submit", "button", "image", "reset", "file"}
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.in_form, self.fields = form_id, False, []
+        self.textarea = self.select = self.option = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_form = attrs.get("id") == self.form_id
+        if not self.in_form or "disabled" in attrs:
+            return
+        if tag == "input":
+            self._input(attrs)
+        elif tag == "textarea" and "name" in attrs:
+            self.textarea = [attrs["name"], ""]
+        elif tag == "select" and "name" in attrs:
+            self.select = {"name": attrs["name"], "multiple": "multiple" in attrs, "options": []}
+        elif tag == "option" and self.select is not None:
+            self.option = [attrs.get("value"), "selected" in attrs, ""]
+            self.select["options"].append(self.option)
+
+    def _input(self, attrs):
+        kind, name, value = attrs.get("type", "text").lower(), attrs.get("name"), attrs.get("value") or ""
+        if name is None or kind in self.NOT_SENT or (kind in {"checkbox", "radio"} and "checked" not in attrs):
+            return
+        if kind in {"checkbox", "radio"}:
+            value = attrs.get("value", "on")
+        elif kind in self.TEXT_INPUTS:
+            value = value.replace("\r", "").replace("\n", "")
+        self.fields.append((name, value))
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+        elif self.option is not None:
+            self.option[2] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "textarea" and self.textarea is not None:
+            name, text = self.textarea
+            text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\n")
+            self.fields.append((name, text.replace("\n", "\r\n")))
+            self.textarea = None
+        elif tag == "option":
+            self.option = None
+        elif tag == "select" and self.select is not None:
+            self._chosen(self.select)
+            self.select = None
+
+    def _chosen(self, select):
+        options = [
+            (" ".join(text.split()) if value is None else value, chosen) for value, chosen, text in select["options"]
+        ]
+        chosen = [value for value, selected in options if selected]
+        if not select["multiple"]:
+            chosen = chosen[-1:] or [value for value, _ in options[:1]]
+        self.fields.extend((select["name"], value) for value in chosen)
+
+
+def browser_form_data(response, form_id):
+    """The POST data a browser sends when the form `form_id` of this page is submitted as it stands."""
+    parser = BrowserForm(form_id)
+    parser.feed(response.content.decode())
+    data = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def save_as_a_browser(client, trial, **changes):
+    """Open the trial's admin change form and send it back as a browser would (its fields as the page has them,
+    textareas with CRLF line endings, URL-encoded as the form has no file field), with `changes` ({name: [values]})."""
+    url = f"/admin/trials/trial/{trial.pk}/change/"
+    data = {**browser_form_data(client.get(url), "trial_form"), **changes, "_save": ["Save"]}
+    return client.post(url, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded")

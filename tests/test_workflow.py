@@ -8,7 +8,7 @@ from trials import workflow
 from trials.choices import Publication
 from trials.models import Trial
 
-from .conftest import SAMPLE_DIR, import_paths
+from .conftest import SAMPLE_DIR, import_paths, load_json
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_a_staff_user_without_a_role_does_not_preview(client, draft, django_user
     assert client.get(f"/trials/{DRAFT_NCT}/").status_code == 404
 
 
-def test_a_revision_stays_private_until_published_then_goes_live_with_todays_update_date(client, seed_trial, reviewer):
+def test_a_revision_stays_private_until_published_then_goes_live_dated_edited_here(client, seed_trial, reviewer):
     revision = workflow.start_revision(seed_trial, reviewer)
     assert revision.pk != seed_trial.pk and revision.revision_of == seed_trial
     assert workflow.start_revision(seed_trial, reviewer) == revision  # one pending revision per trial
@@ -113,24 +113,54 @@ def test_a_revision_stays_private_until_published_then_goes_live_with_todays_upd
     assert live.pk == seed_trial.pk and not Trial.objects.filter(pk=revision.pk).exists()
     live.refresh_from_db()
     assert live.brief_title == "A clearer title for patients" and live.publication == Publication.PUBLISHED
-    assert live.last_update_posted_date == timezone.localdate()
     public = client.get("/trials/NCT07107204/").content.decode()
     assert "A clearer title for patients" in public
+    assert "<dt>Last updated</dt><dd>17 September 2025 (actual)</dd>" in public  # the registry's, as posted
     today = timezone.localdate()
-    assert f"<dt>Last updated</dt><dd>{today.day} {today:%B %Y} (actual)</dd>" in public
+    history = client.get("/trials/NCT07107204/history/").content.decode()
+    assert "<dt>Last update posted</dt><dd>17 September 2025 (actual)</dd>" in history
+    assert f"<dt>Edited here</dt><dd>{today.day} {today:%B %Y}</dd>" in history
     assert "NCT07107204" in page(client, "/trials/?q=clearer")[1]
     # Everything else of the record came through the revision unchanged.
     assert live.arm_groups.count() == seed_trial.arm_groups.count()
     assert live.criteria.count() == seed_trial.criteria.count()
 
 
-def test_publishing_a_draft_sets_its_posted_dates(draft, reviewer):
-    draft.last_update_posted_date = None
-    draft.save()
+def test_publishing_keeps_the_registrys_dates_and_the_export_equals_the_registry_record(client, draft, reviewer):
+    registered = load_json(SAMPLE_DIR / f"{DRAFT_NCT}.json")
     workflow.publish(draft, reviewer)
     draft.refresh_from_db()
-    assert draft.last_update_posted_date == timezone.localdate()
-    assert draft.publication == Publication.PUBLISHED
+    assert draft.publication == Publication.PUBLISHED and draft.edited_at is None  # published, not edited
+    assert client.get(f"/trials/{DRAFT_NCT}.json").json() == registered
+
+    revision = workflow.start_revision(draft, reviewer)
+    revision.brief_title = "A clearer title"
+    revision.save()
+    live = workflow.publish(revision, reviewer)
+    live.refresh_from_db()
+    assert live.edited_at.date() == timezone.localdate()
+    exported = client.get(f"/trials/{DRAFT_NCT}.json").json()
+    assert exported["protocolSection"]["statusModule"] == registered["protocolSection"]["statusModule"]
+    assert exported["protocolSection"]["identificationModule"]["briefTitle"] == "A clearer title"
+
+
+def test_a_trial_added_here_is_published_without_registry_dates(client, seed_study, write_json, reviewer):
+    status = seed_study["protocolSection"]["statusModule"]
+    for posted in (
+        "studyFirstSubmitDate",
+        "studyFirstPostDateStruct",
+        "lastUpdateSubmitDate",
+        "lastUpdatePostDateStruct",
+    ):
+        status.pop(posted, None)
+    assert import_paths(write_json("new.json", seed_study)).failures == []
+    trial = Trial.objects.get(nct_id="NCT07107204")
+    workflow.unpublish(trial, reviewer)
+    workflow.publish(trial, reviewer)
+    trial.refresh_from_db()
+    assert (trial.first_posted_date, trial.last_update_posted_date, trial.last_update_submitted_date) == (None,) * 3
+    exported = client.get("/trials/NCT07107204.json").json()["protocolSection"]["statusModule"]
+    assert "lastUpdatePostDateStruct" not in exported and "studyFirstPostDateStruct" not in exported
 
 
 def test_imported_trials_are_published_and_a_reimport_keeps_a_staff_decision(draft):

@@ -4,7 +4,10 @@ Whoever changes trials (the importer, the admin's trial, site and shared-row sav
 workflow's submit, publish and unpublish, merges) writes its rows, then calls
 trials_changed() with the trials it changed. That function, and nothing else:
 
-- dates the change (updated_at);
+- dates the change (updated_at), and raises the trials' lock_version, so an editor's page opened before it
+  cannot save over it (trials/admin/forms.py);
+- dates a change made here to a record ("edited here", edited_at: any change but an import's that changed
+  the record; the registry's own dates are only ever the registry's);
 - works out again the MeSH term of the conditions they name (trials.mesh);
 - rewrites the trials' search entries and text (only published trials are indexed);
 - stores a version of each in its history, with who did it and why (an unchanged record
@@ -24,6 +27,7 @@ records the deletion itself). tests/test_changes.py holds every write path to al
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import history, mesh, record_cache, related
@@ -52,10 +56,12 @@ def trials_changed(trial_ids, user=None, reason="Edited", *, created=(), records
     """
     trial_ids, now = list(dict.fromkeys(trial_ids)), timezone.now()
     for batch in _batches(trial_ids):
-        Trial.objects.filter(pk__in=batch).update(updated_at=now, related_stale=not refresh_related)
+        Trial.objects.filter(pk__in=batch).update(
+            updated_at=now, related_stale=not refresh_related, lock_version=F("lock_version") + 1
+        )
         mesh.trials_changed(batch)
         search_index.update(batch)
-        _record_versions(batch, user, reason, set(created), records)
+        _record_versions(batch, user, reason, set(created), records, now)
         _pages_changed(set(batch) | (_refresh_related(batch) if refresh_related else set()), now)
 
 
@@ -119,13 +125,16 @@ def _batches(ids):
         yield ids[start : start + BATCH_SIZE]
 
 
-def _record_versions(trial_ids, user, reason, created, records):
+def _record_versions(trial_ids, user, reason, created, records, now):
     trials = Trial.objects.filter(pk__in=trial_ids).order_by("pk")
     if records is not None:
         trials = list(trials.defer("source_record"))  # the versions keep the records given, not the stored one
         new = [trial for trial in trials if trial.pk in created]
         history.record_versions(trials, [records[trial.pk] for trial in trials], user, reason, created=new)
         return
-    for trial in trials.for_export():
-        record = study_json(trial)["protocolSection"]
-        history.record_change(trial, record, user, reason, created=trial.pk in created)
+    edited = [
+        trial.pk
+        for trial in trials.for_export()
+        if history.record_change(trial, study_json(trial)["protocolSection"], user, reason, created=trial.pk in created)
+    ]
+    Trial.objects.filter(pk__in=edited).update(edited_at=now)

@@ -76,10 +76,20 @@ def record_versions(trials, records, user=None, reason="", created=()):
 
 
 def record_change(trial, record, user, reason, created=False):
-    """Store a version of one trial unless it is the same as its latest (same record and published state)."""
+    """Store a version of one trial unless it is the same as its latest (same record and published state).
+
+    Returns whether the record itself changed (a trial without a version yet counts as changed).
+    """
     latest = trial.history.order_by("-history_date", "-history_id").first()
-    if latest is None or latest.record != record or latest.publication != trial.publication:
+    edited = latest is None or latest.record != record
+    if edited or latest.publication != trial.publication:
         record_versions([trial], [record], user, reason, created=[trial] if created else ())
+    return edited
+
+
+def was_published(trial):
+    """Whether the public has seen the trial: a version of it was published."""
+    return trial.history.filter(publication=choices.Publication.PUBLISHED).exists()
 
 
 def _label(key):

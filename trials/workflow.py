@@ -4,8 +4,12 @@ A published trial is never edited in place. Staff start a *revision*: a copy of 
 record (same NCT ID, `revision_of` pointing at the published trial) that they edit,
 submit and preview while the public keeps seeing the published version. When a reviewer
 publishes the revision, its record is written over the published trial's through the
-importer's own path (API v2 JSON: the same checks, every related row replaced), the
-copy is deleted, and the trial's "last update posted" becomes today.
+importer's own path (API v2 JSON: the same checks, every related row replaced) and the
+copy is deleted.
+
+Publishing never touches the registry's dates (first and last posted and submitted, as posted on
+ClinicalTrials.gov): a record changed here is dated by its own "edited here" date (Trial.edited_at,
+set by trials.changes).
 
 Each step ends with trials.changes.trials_changed (index, cache, a version with who did it,
 related trials), as every other change to a trial does; discarding a revision deletes the copy
@@ -13,11 +17,10 @@ through trials.changes.deleting, as a deletion by staff does.
 """
 
 from django.db import transaction
-from django.utils import timezone
 
 from . import mesh
 from .changes import deleting, trials_changed
-from .choices import DatePrecision, DateType, Publication
+from .choices import Publication
 from .models import Trial
 from .registry import SharedRows, parse_study, save_studies, study_json
 
@@ -59,27 +62,15 @@ def publish(trial, user):
         return None
     if trial.revision_of_id:
         return _publish_revision(trial, user)
-    today = timezone.localdate()
     trial.publication = Publication.PUBLISHED
-    trial.last_update_posted_date, trial.last_update_submitted_date = today, today
-    trial.last_update_posted_date_precision = trial.last_update_submitted_date_precision = DatePrecision.DAY
-    trial.last_update_posted_date_type = DateType.ACTUAL
-    if not trial.first_posted_date:
-        trial.first_posted_date, trial.first_posted_date_precision = today, DatePrecision.DAY
-        trial.first_posted_date_type = DateType.ACTUAL
-    trial.save()
+    trial.save(update_fields=["publication"])
     trials_changed([trial.pk], user, "Published")
     return trial
 
 
 def _publish_revision(revision, user):
     published = revision.revision_of
-    study = _study(revision)
-    status = study["protocolSection"].setdefault("statusModule", {})
-    today = timezone.localdate().isoformat()
-    status["lastUpdateSubmitDate"] = today
-    status["lastUpdatePostDateStruct"] = {"date": today, "type": DateType.ACTUAL}
-    data = parse_study(study)
+    data = parse_study(_study(revision))
     with mesh.unlinking([revision.pk]):  # the copy's votes for its conditions' MeSH terms go with it
         revision.delete()
     save_studies([(data, published)], SharedRows())

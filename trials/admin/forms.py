@@ -1,8 +1,12 @@
-"""Forms and formsets of the trial editor and the site page: the NCT ID's uniqueness, a published trial's sites
-left to its revision, the record rules on related rows, and interventions' study groups."""
+"""Forms and formsets of the trial editor and the site page: text saved as the registry keeps it, the NCT ID's
+uniqueness, a published trial's sites left to its revision, the record rules on related rows, and interventions'
+study groups."""
+
+import re
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import TextField, URLField
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -11,8 +15,54 @@ from trials.models import InterventionArm, LocationContact, Trial
 
 from .review import is_locked
 
+LINE_END_RE = re.compile(r"[^\S\n]*(?:\r\n|\r|\n)")  # a line's end and the blank space before it
+
+
+class RegistryText(forms.CharField):
+    """Multi-line text as the registry keeps it, so a field saved unchanged stays unchanged.
+
+    Browsers send a textarea's lines ended by CRLF; the registry's text has LF line endings and no blank space
+    at the end of a line or around the whole text (none in any bundled record), as the importer stores it.
+    """
+
+    def to_python(self, value):
+        text = super().to_python(value)  # CharField strips the whole text
+        return LINE_END_RE.sub("\n", text)
+
+
+# The editor's form fields for model fields, on every admin form of a trial's rows (the trial, its inlines, its
+# sites). Registry links are https: a link typed without a scheme gets https:// (Django 6's default too).
+FORM_FIELDS = {URLField: {"assume_scheme": "https"}, TextField: {"form_class": RegistryText}}
+
+
+CHANGED_MEANWHILE = _(
+    "This trial was changed after you opened this page. Your changes were not saved, so that the other changes are "
+    "not overwritten: open the trial again to see them (its history says who changed what), then make yours again."
+)
+
 
 class TrialForm(forms.ModelForm):
+    # The trial's lock_version when the page was opened: a save from a page opened before another change is refused.
+    version_opened = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version_opened"].initial = self.instance.lock_version
+
+    def clean(self):
+        """Refuse a save made from a page opened before the trial's last change: nothing is overwritten unseen.
+
+        The trial's row stays locked until the save ends (PostgreSQL), so of two saves from pages opened at the same
+        version, the second waits for the first and is then refused.
+        """
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        trials = Trial.objects.select_for_update().filter(pk=self.instance.pk)
+        if cleaned_data.get("version_opened") != trials.values_list("lock_version", flat=True).get():
+            raise forms.ValidationError(CHANGED_MEANWHILE, code="changed_meanwhile")
+        return cleaned_data
+
     def validate_unique(self):
         """Also the NCT ID: unique among trials that are not revisions (a revision shares its trial's, read-only).
 

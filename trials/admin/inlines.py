@@ -2,12 +2,13 @@
 
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
-from django.db.models import TextField, URLField
+from django.db.models import TextField
 from django.utils.translation import gettext_lazy as _
 
 from trials import models
 
 from .forms import (
+    FORM_FIELDS,
     ArmGroupFormSet,
     CentralContactFormSet,
     InterventionForm,
@@ -17,9 +18,6 @@ from .forms import (
 )
 from .readable import readable
 from .review import is_locked
-
-# Registry links are https; a link typed without a scheme gets https:// (Django 6's default too).
-URL_FIELDS = {URLField: {"assume_scheme": "https"}}
 
 IDENTIFICATION = _("Identification")
 STATUS = _("Status and dates")
@@ -35,7 +33,10 @@ class RecordInline(admin.TabularInline):
 
     extra = 0
     # Three lines per text box, not ten: a row's text is short, and a trial has dozens of rows.
-    formfield_overrides = {**URL_FIELDS, TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
+    formfield_overrides = {
+        **FORM_FIELDS,
+        TextField: {**FORM_FIELDS[TextField], "widget": AdminTextareaWidget(attrs={"rows": 3})},
+    }
     section = None  # the fieldset of the trial form this inline is shown after
 
     def has_add_permission(self, request, obj):

@@ -18,6 +18,8 @@ from django.shortcuts import redirect
 
 from trials.changes import trials_changed
 
+from .objects import NotFoundAdmin
+
 
 def is_locked(trial):
     """A published trial is edited through a revision, never in place."""
@@ -34,7 +36,7 @@ def is_reviewer(user):
     return user.has_perm("trials.publish_trial")
 
 
-class ReviewedRowAdmin(admin.ModelAdmin):
+class ReviewedRowAdmin(NotFoundAdmin, admin.ModelAdmin):
     """Rows that trials show: refused ones read-only with the reason said; every write recorded on their trials."""
 
     actions = ["delete_selected"]
@@ -49,7 +51,7 @@ class ReviewedRowAdmin(admin.ModelAdmin):
         raise NotImplementedError
 
     def _refused(self, request, row):
-        return row is not None and super().has_change_permission(request, row) and self.refusal(request, row)
+        return super().has_change_permission(request, row) and self.refusal(request, row)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not (obj is not None and self.refusal(request, obj))

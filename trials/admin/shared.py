@@ -13,8 +13,8 @@ from trials import models
 from trials.changes import trials_changed
 from trials.merging import merge_investigators, merge_sponsors
 
-from .forms import SiteForm
-from .inlines import URL_FIELDS, RecordInline
+from .forms import FORM_FIELDS, SiteForm
+from .inlines import RecordInline
 from .review import ReviewedRowAdmin, is_locked, is_reviewer
 
 
@@ -160,7 +160,7 @@ class LocationAdmin(ReviewedRowAdmin):
 
     form = SiteForm
     deleted_reason = "Site deleted"
-    formfield_overrides = URL_FIELDS
+    formfield_overrides = FORM_FIELDS
     list_display = ["facility", "city", "country", "status", "trial"]
     list_select_related = ["trial"]
     search_fields = ["facility", "city", "country", "trial__nct_id"]

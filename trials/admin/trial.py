@@ -26,7 +26,7 @@ from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
 from trials.views.exports import csv_download, json_download
 
-from .forms import TrialForm
+from .forms import FORM_FIELDS, TrialForm
 from .inlines import (
     CONTACTS,
     DESCRIPTION,
@@ -35,7 +35,6 @@ from .inlines import (
     IDENTIFICATION,
     SPONSORS,
     STATUS,
-    URL_FIELDS,
     ArmGroupInline,
     CentralContactInline,
     CollaborationInline,
@@ -49,6 +48,7 @@ from .inlines import (
     SecondaryIdentifierInline,
     TrialConditionInline,
 )
+from .objects import NotFoundAdmin, row_id
 from .readable import readable_fieldsets
 from .review import is_locked, is_reviewer
 from .workflow import WorkflowAdmin
@@ -66,11 +66,21 @@ def dated(name, with_type=True):
     return (name, f"{name}_precision", *([f"{name}_type"] if with_type else []))
 
 
+# The registry's own dates, as posted on ClinicalTrials.gov: shown, never edited here (an import changes them).
+REGISTRY_DATES = [
+    dated("first_submitted_date", with_type=False),
+    dated("first_posted_date"),
+    dated("results_first_posted_date"),
+    dated("last_update_submitted_date", with_type=False),
+    dated("last_update_posted_date"),
+]
+
+
 @admin.register(models.Trial)
-class TrialAdmin(WorkflowAdmin, SimpleHistoryAdmin):
+class TrialAdmin(NotFoundAdmin, WorkflowAdmin, SimpleHistoryAdmin):
     change_form_template = "admin/trials/trial/change_form.html"
     form = TrialForm
-    formfield_overrides = URL_FIELDS
+    formfield_overrides = FORM_FIELDS
     list_display = [
         "nct_id",
         "published_state",
@@ -92,13 +102,22 @@ class TrialAdmin(WorkflowAdmin, SimpleHistoryAdmin):
     search_fields = ["nct_id", "brief_title", "official_title", "acronym", "lead_sponsor__name", "conditions__name"]
     date_hierarchy = "last_update_posted_date"
     autocomplete_fields = ["lead_sponsor", "organization"]
-    readonly_fields = ["publication", "minimum_age_years", "maximum_age_years", "created_at", "updated_at"]
+    readonly_fields = [
+        "publication",
+        *(name for date in REGISTRY_DATES for name in date),
+        "edited_at",
+        "minimum_age_years",
+        "maximum_age_years",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["submit_for_review", "publish", "unpublish", "export_json", "export_csv"]
     fieldsets = [
         (
             IDENTIFICATION,
             {
                 "fields": [
+                    "version_opened",
                     ("nct_id", "publication"),
                     "brief_title",
                     "official_title",
@@ -120,13 +139,14 @@ class TrialAdmin(WorkflowAdmin, SimpleHistoryAdmin):
                     dated("start_date"),
                     dated("primary_completion_date"),
                     dated("completion_date"),
-                    dated("first_submitted_date", with_type=False),
-                    dated("first_posted_date"),
-                    dated("results_first_posted_date"),
-                    dated("last_update_submitted_date", with_type=False),
-                    dated("last_update_posted_date"),
+                    *REGISTRY_DATES,
+                    "edited_at",
                     "has_results",
-                ]
+                ],
+                "description": _(
+                    "First and last posted and submitted: the registry's dates, as posted on ClinicalTrials.gov, "
+                    "changed only by an import. A change saved here is dated “Edited here”."
+                ),
             },
         ),
         (SPONSORS, {"fields": ["lead_sponsor"]}),
@@ -226,7 +246,8 @@ class TrialAdmin(WorkflowAdmin, SimpleHistoryAdmin):
         if obj is not None and not self.has_change_permission(request, obj):
             return flatten_fieldsets(self.get_fieldsets(request, obj))  # also for the form of a past version
         # The NCT ID of a record the public has seen never changes (a revision keeps its trial's).
-        fixed = ["nct_id"] if obj is not None and (obj.revision_of_id or obj.first_posted_date) else []
+        seen = obj is not None and (obj.revision_of_id or obj.first_posted_date or history.was_published(obj))
+        fixed = ["nct_id"] if seen else []
         return [*self.readonly_fields, *fixed]
 
     # Lists
@@ -250,6 +271,8 @@ class TrialAdmin(WorkflowAdmin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         with mesh.unlinking([form.instance.pk]):  # a condition taken off the trial loses its vote for a MeSH term
             super().save_related(request, form, formsets, change)
+        if change and not (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            return  # saved as it was: no version, and its pages, index and related trials stand
         trial = form.instance
         criteria = next(f for f in formsets if f.model is models.EligibilityCriterion)
         if keep_criteria_in_step(trial, "eligibility_criteria" in form.changed_data, criteria.has_changed()):
@@ -268,6 +291,10 @@ class TrialAdmin(WorkflowAdmin, SimpleHistoryAdmin):
             super().delete_queryset(request, queryset)
 
     # History: field by field, from each version's whole record (its related rows included).
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        version_id = row_id(self.model.history.model, version_id)
+        return super().history_form_view(request, str(row_id(self.model, object_id)), str(version_id), extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         newer = None

@@ -81,6 +81,16 @@ class Trial(models.Model):
     last_update_posted_date = models.DateField(null=True, blank=True, db_index=True)
     last_update_posted_date_precision = models.CharField(max_length=5, choices=choices.DatePrecision, blank=True)
     last_update_posted_date_type = models.CharField(max_length=9, choices=choices.DateType, blank=True)
+    # The dates above are the registry's, as posted on ClinicalTrials.gov: only an import changes them. A change
+    # made here (an admin save, a revision published) dates itself here (trials.changes); API v2 has no field for
+    # it, so export leaves it out.
+    edited_at = models.DateTimeField(
+        "edited here",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When staff last changed the record here (an import does not count).",
+    )
 
     # Sponsors and responsible party
     lead_sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="led_trials")
@@ -172,6 +182,9 @@ class Trial(models.Model):
     # (trials.related): an import killed before its end leaves it set, and the next import's end sees to them.
     related_stale = models.BooleanField(default=False, db_default=False, editable=False)
 
+    # Raised by every change (trials.changes): the editor refuses a save made from a page opened before the last one.
+    lock_version = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     pages_changed_at = models.DateTimeField(
@@ -184,7 +197,14 @@ class Trial(models.Model):
     # Versions are written by trials.history once the related rows are saved too, never on save()
     # of the row alone (which would miss the inlines and the importer's related rows).
     history = HistoricalRecords(
-        excluded_fields=["source_record", "related_stale", "created_at", "updated_at", "pages_changed_at"],
+        excluded_fields=[
+            "source_record",
+            "related_stale",
+            "lock_version",
+            "created_at",
+            "updated_at",
+            "pages_changed_at",
+        ],
         bases=[VersionRecord],
     )
     skip_history_when_saving = True
