@@ -32,7 +32,9 @@ URLS = sorted(set(admin_urls()))
 
 
 def test_every_page_naming_a_row_is_checked():
-    assert len(URLS) == 5 * 4 + 2  # 5 models: the id alone, change, delete, history; a trial's revise and version
+    # 5 models: the id alone, change, delete, history; a trial's version and its workflow steps (revise, submit,
+    # publish, unpublish, discard)
+    assert len(URLS) == 5 * 4 + 6
     assert ("trial", "/admin/trials/trial/{}/history/{}/") in URLS and (
         "trial",
         "/admin/trials/trial/{}/revise/",

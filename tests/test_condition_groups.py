@@ -351,3 +351,12 @@ def test_the_rebuild_command_repairs_what_a_previous_release_left_empty(samples,
     Condition.objects.filter(mesh_term=IDD).update(mesh_term=None)
     call_command("rebuild_condition_terms", stdout=out)
     assert dict(Condition.objects.values_list("pk", "mesh_term")) == before
+
+
+def test_the_home_page_browses_condition_groups_not_their_variants(client, search):
+    page = client.get("/").content.decode()
+    cloud = page[page.index('class="condition-cloud"') : page.index("All conditions A–Z")]
+    assert f'?condition={IDD.replace(" ", "%20")}">{IDD}</a>' in cloud
+    assert f'<span class="count">{len(group_trials(IDD))}</span>' in cloud
+    for name in IDD_NAMES:  # every variant counted under the term, none listed beside it
+        assert f">{name}</a>" not in cloud or name == IDD

@@ -107,7 +107,7 @@ def test_an_editor_revises_and_submits_then_a_reviewer_checks_the_changes_and_pu
     workflow_bar(reviewer).get_by_role("link", name="Review and publish").click()
     reviewer.wait_for_load_state()
     changes = reviewer.locator(".workflow-changes")
-    assert "brief title" in changes.inner_text()
+    assert "brief title" in changes.inner_text().lower()
     assert NEW_TITLE.split()[-1] in changes.locator("ins").all_inner_texts()[0]
     snap(reviewer, screenshots, "review-and-publish")
     reviewer.get_by_role("button", name="Publish", exact=True).click()

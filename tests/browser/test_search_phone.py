@@ -105,11 +105,11 @@ def test_the_home_search_keeps_to_open_trials_unless_unticked(page, site):
     assert only_open.is_checked()
     search.get_by_label("Search for").fill("disc")
     search.get_by_role("button", name="Search").click()
-    page.wait_for_url(re.compile(r"/trials/\?q=disc&status=OPEN$"))
+    page.wait_for_url(re.compile(r"/trials/\?q=disc&near=&distance=100&status=OPEN$"))
     chip_names_are(page, ["Recruiting or not yet recruiting"])
     page.goto(site + "/")
     only_open.uncheck()
     search.get_by_label("Search for").fill("disc")
     search.get_by_role("button", name="Search").click()
-    page.wait_for_url(re.compile(r"/trials/\?q=disc$"))
+    page.wait_for_url(re.compile(r"/trials/\?q=disc&near=&distance=100$"))
     assert page.get_by_role("list", name="Filters in use").count() == 0

@@ -47,7 +47,8 @@ class TrialForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version_opened"].initial = self.instance.lock_version
+        if "version_opened" in self.fields:  # not on a read-only page (a published trial), which never saves
+            self.fields["version_opened"].initial = self.instance.lock_version
 
     def clean(self):
         """Refuse a save made from a page opened before the trial's last change: nothing is overwritten unseen.
@@ -56,7 +57,7 @@ class TrialForm(forms.ModelForm):
         version, the second waits for the first and is then refused.
         """
         cleaned_data = super().clean()
-        if self.instance.pk is None:
+        if self.instance.pk is None or "version_opened" not in self.fields:
             return cleaned_data
         trials = Trial.objects.select_for_update().filter(pk=self.instance.pk)
         if cleaned_data.get("version_opened") != trials.values_list("lock_version", flat=True).get():

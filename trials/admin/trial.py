@@ -53,6 +53,8 @@ from .readable import readable_fieldsets
 from .review import is_locked, is_reviewer
 from .workflow import WorkflowAdmin
 
+FORM_ONLY = {"version_opened"}  # fields of the editable form (trials/admin/forms.py), not of the trial
+
 # What the workflow actions did, for the message after them (singular or plural by the count).
 SUBMITTED_MESSAGE = ngettext_lazy(
     "%(count)s trial submitted for review.", "%(count)s trials submitted for review.", "count"
@@ -239,7 +241,12 @@ class TrialAdmin(NotFoundAdmin, WorkflowAdmin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and not self.has_change_permission(request, obj):
-            return readable_fieldsets(self.fieldsets)  # dates at their precision, lists by their labels
+            # dates at their precision, lists by their labels; the form's own fields have nothing to show
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f not in FORM_ONLY]})
+                for name, options in self.fieldsets
+            ]
+            return readable_fieldsets(fieldsets)
         return self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):

@@ -71,6 +71,22 @@ def _group(term):
     return Q(mesh_term=term) | Q(name=term, mesh_term__isnull=True)
 
 
+def _trials_per_group():
+    """Published trials per condition group (MeSH term, or the name of a condition without one), as a grouped query."""
+    key = Coalesce("condition__mesh_term", "condition__name")
+    return (
+        TrialCondition.objects.filter(published("trial__"))
+        .order_by()
+        .values_list(key)
+        .annotate(n=Count("trial_id", distinct=True))
+    )
+
+
+def top_condition_groups(limit):
+    """[(group, trials)] of the `limit` condition groups most published trials study, most first, then A–Z."""
+    return list(_trials_per_group().order_by("-n", Coalesce("condition__mesh_term", "condition__name"))[:limit])
+
+
 def condition_groups():
     """[(letter, [entry])] for /conditions/, cached until the index changes: two grouped queries, however many.
 
@@ -81,13 +97,7 @@ def condition_groups():
 
     def compute():
         conditions = Condition.objects.with_published_counts().filter(trial_count__gt=0).order_by("name")
-        key = Coalesce("condition__mesh_term", "condition__name")
-        group_trials = dict(
-            TrialCondition.objects.filter(published("trial__"))
-            .order_by()
-            .values_list(key)
-            .annotate(n=Count("trial_id", distinct=True))
-        )
+        group_trials = dict(_trials_per_group())
         entries = {}
         for condition in conditions:
             label = condition.mesh_term or condition.name

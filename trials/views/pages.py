@@ -8,8 +8,10 @@ from django.shortcuts import render
 from trials import choices
 from trials.filters import OPEN, TrialFilter
 from trials.glossary import TOPICS
-from trials.models import Condition, SearchEntry, Trial
+from trials.models import SearchEntry, Trial
 from trials.search.cached import cached
+
+from .directory import top_condition_groups
 
 TOP_CONDITIONS = 12
 RECENT = 6
@@ -22,15 +24,13 @@ def home_figures():
         figures = SearchEntry.objects.aggregate(
             trials=Count("pk"), recruiting=Count("pk", filter=Q(status=choices.Status.RECRUITING))
         )
-        figures["conditions"] = list(
-            Condition.objects.with_published_counts().order_by("-trial_count", "name")[:TOP_CONDITIONS]
-        )
+        figures["conditions"] = top_condition_groups(TOP_CONDITIONS)  # variants counted under their MeSH term
         figures["recent_ids"] = list(
             SearchEntry.objects.order_by("-last_update", "-pk").values_list("pk", flat=True)[:RECENT]
         )
         return figures
 
-    return cached("home", compute)
+    return cached("home-groups", compute)  # renamed when conditions became groups: old entries are another shape
 
 
 def home(request):
