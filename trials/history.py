@@ -87,9 +87,14 @@ def record_change(trial, record, user, reason, created=False):
     return edited
 
 
+def published(trial):
+    """The trial's versions the public saw, oldest first."""
+    return trial.history.filter(publication=choices.Publication.PUBLISHED).order_by("history_date", "history_id")
+
+
 def was_published(trial):
     """Whether the public has seen the trial: a version of it was published."""
-    return trial.history.filter(publication=choices.Publication.PUBLISHED).exists()
+    return published(trial).exists()
 
 
 def _label(key):
@@ -182,7 +187,7 @@ class PublishedVersion:
 
 def published_versions(trial):
     """The versions the public saw, oldest first, numbered from 1, each with the sections it changed."""
-    versions = trial.history.filter(publication=choices.Publication.PUBLISHED).order_by("history_date", "history_id")
+    versions = published(trial)
     listed, previous = [], None
     for number, version in enumerate(versions, start=1):
         sections = sections_changed(previous.record if previous else {}, version.record)

@@ -144,7 +144,7 @@ def public_record(trial):
     """The protocol section the public sees (or last saw) of this trial, or None when it has never been public."""
     if trial.revision_of_id:
         return study_json(Trial.objects.for_export().get(pk=trial.revision_of_id))["protocolSection"]
-    version = trial.history.filter(publication=Publication.PUBLISHED).order_by("history_date", "history_id").last()
+    version = history.published(trial).last()
     return version.record if version else None
 
 

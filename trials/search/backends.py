@@ -11,12 +11,13 @@ from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact, GreaterThan, In, LessThan
 
+from trials import choices
 from trials.choices import Status
 from trials.models import SearchEntry, Trial
 
 from .documents import Document
 
-OPEN = [Status.RECRUITING, Status.NOT_YET_RECRUITING, Status.ENROLLING_BY_INVITATION, Status.AVAILABLE]
+OPEN = [*choices.OPEN, Status.AVAILABLE]  # best match's open trials: still enrolling, or expanded access available
 MARK_START, MARK_END = "\ue000", "\ue001"
 # Best match ranks at most this many matches: past it, the RANK_LIMIT most recently updated (of a sample, for a
 # very broad search: trials/search/facets.py), and the page says so. Ranking reads each ranked trial's text:
