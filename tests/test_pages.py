@@ -84,3 +84,22 @@ def test_the_home_page_searches_near_a_place_within_the_default_distance(client,
     fields["near"] = "Paris, France"
     results = client.get("/trials/", fields).content.decode()
     assert "1 trial within 100 km of Paris, France" in " ".join(re.sub(r"<[^>]+>", " ", results).split())
+
+
+def test_a_list_of_trials_reads_only_the_columns_it_shows(all_samples, django_assert_num_queries):
+    """Trial.objects.for_list() reads a few columns of the wide trial row: showing a list, as a search result or an
+    RSS item, must not read any other (one query per trial)."""
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from trials.feeds import SearchFeed
+
+    trials = list(Trial.objects.for_list().order_by("pk"))
+    feed = SearchFeed()
+    with django_assert_num_queries(0):
+        for trial in trials:
+            html = render_to_string("trials/includes/trial_item.html", {"trial": trial}, RequestFactory().get("/"))
+            assert trial.nct_id in html
+            item = feed.item_title(trial), feed.item_guid(trial), feed.item_pubdate(trial), feed.item_link(trial)
+            assert trial.brief_title in item[0]
+            render_to_string("trials/feed_item.html", {"obj": trial})
