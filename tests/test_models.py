@@ -119,3 +119,25 @@ def test_slugs_made_together_do_not_collide_with_each_other_or_stored_rows():
         "lymphoma",
         "item",
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_choice_labels_are_djangos_in_each_language(language):
+    """trials.models.labels keeps each field's choices in a dict: the labels must be Django's own, translated."""
+    from django.apps import apps
+    from django.db import models
+    from django.utils import translation
+
+    from trials.models.labels import ChoiceLabels
+
+    checked = 0
+    with translation.override(language):
+        for model in apps.get_app_config("trials").get_models():
+            if not issubclass(model, ChoiceLabels):
+                continue
+            for field in model._meta.concrete_fields:
+                for value in [value for value, _ in field.flatchoices] + ["NOT_A_CHOICE"] if field.choices else []:
+                    row = model(**{field.attname: value})
+                    assert row._get_FIELD_display(field) == models.Model._get_FIELD_display(row, field)
+                    checked += 1
+    assert checked > 100

@@ -4,10 +4,11 @@ from django.db import models
 
 from trials import choices, geo
 
+from .labels import ChoiceLabels
 from .shared import Condition, Investigator, Sponsor
 
 
-class Ordered(models.Model):
+class Ordered(ChoiceLabels):
     """A row that keeps the registry's order within its parent."""
 
     position = models.PositiveIntegerField(default=0)

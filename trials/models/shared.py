@@ -6,6 +6,7 @@ from django.utils.text import slugify
 
 from trials import choices
 
+from .labels import ChoiceLabels
 from .publication import published
 
 
@@ -54,7 +55,7 @@ class ConditionQuerySet(models.QuerySet):
         )
 
 
-class Sponsor(models.Model):
+class Sponsor(ChoiceLabels):
     """An organisation that leads or collaborates on trials; shared by all of them."""
 
     name = models.CharField(max_length=300)

@@ -12,6 +12,7 @@ from trials import choices, rules
 from trials.eligibility import describe_ages, nest_criteria, unescape_markdown
 from trials.identifiers import NCT_ID_REGEX, validate_nct_id
 
+from .labels import ChoiceLabels
 from .queries import TrialQuerySet
 from .shared import Condition, Sponsor
 
@@ -33,7 +34,7 @@ class VersionRecord(models.Model):
 # data, ETag): most visitors land on it, and reading a third of the row's columns makes it cheaper. A field
 
 
-class Trial(models.Model):
+class Trial(ChoiceLabels):
     """One registered study, keyed by its NCT ID."""
 
     # Identification
