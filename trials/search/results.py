@@ -65,10 +65,10 @@ def search(criteria):
     page.object_list = [trials[pk] for pk in ids if pk in trials]
     query = criteria.query
     _add_countries_and_snippets(page.object_list, query)
-    if place := criteria.place:
-        nearest = nearby.nearest_sites(ids, place, criteria.distance)
-        for trial in page.object_list:
-            trial.nearest_site = nearest.get(trial.pk)
+    # every trial has one, if only None: a template's lookup of a missing attribute lists the model's every name
+    nearest = nearby.nearest_sites(ids, place, criteria.distance) if (place := criteria.place) else {}
+    for trial in page.object_list:
+        trial.nearest_site = nearest.get(trial.pk)
     results = Results(total=facets.total, page=page, facets=facets, listed=listed)
     results.ranked_sample = criteria.sort == "relevance" and facets.total_estimated
     if not facets.total:
