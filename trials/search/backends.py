@@ -5,6 +5,8 @@ TextQuery, orders them by relevance, and cuts snippets of where a trial matched,
 MARK_START / MARK_END around each matching word (escaped and turned into <mark> later).
 """
 
+import json
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
@@ -115,8 +117,8 @@ class SqliteBackend:
         return entries.filter(text__query__match=query.to_fts5())
 
     def id_list(self, ids):
-        """For `pk__in`: the ids themselves."""
-        return list(ids)
+        """For `pk__in`: a list of ids as one JSON parameter (Django prepared 2,000 ids one by one: ~5 ms)."""
+        return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
 
     def in_buckets(self, entries, start, stop):
         """The entries in sample buckets start to stop - 1. Matching words, the bucket is read from the FTS5 rowid
@@ -136,6 +138,8 @@ class SqliteBackend:
         guards the order)."""
         if candidates is None:
             candidates = entries.order_by("-last_update", "-pk").values("pk")[:RANK_LIMIT]
+        else:
+            candidates = self.id_list(candidates)
         matched = entries.alias(fts_id=F("text__entry_id") + 0).filter(fts_id__in=candidates)
         return _best_first(matched, LessThan(F("text__rank"), 0), "text__rank")
 
