@@ -10,17 +10,15 @@ Django test client with the cache cleared first, so the page is read and rendere
 writes nothing (bench/RESULTS.md is kept by hand for this one).
 """
 
-import argparse
 import json
 import os
 import platform
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from child import run_child, setup_django
+from child import measured, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "sample"
@@ -82,20 +80,7 @@ def measure(repeats):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=50)
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(measure(args.repeats)))
-        return
-    me = [sys.executable, str(Path(__file__).resolve()), "--child", "--repeats", str(args.repeats)]
-    if args.postgres:
-        run = run_child([str(ROOT / "scripts" / "with-postgres.sh"), *me], dict(os.environ))
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            run = run_child(me, {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"})
+    args, run = measured(__doc__, measure, repeats=50)
     print(
         f"Results page on {run['vendor']}, {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, production settings; cache cleared before each of {args.repeats} requests."
