@@ -9,7 +9,7 @@ shows as given or as MISSING, never as an error, since the page must render what
 
 from dataclasses import dataclass, replace
 
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from trials.choices import (
@@ -101,6 +101,13 @@ class Measure:
     time_frame: str = ""
     analyses: tuple = ()
 
+    @property
+    def facts(self):
+        """(label, value, whether the value is the registry's English text) for what the values are, those given."""
+        values = f"{self.param} ({self.dispersion})" if self.param and self.dispersion else self.param
+        facts = [(_("Time frame"), self.time_frame, True), (_("Values"), values, False), (_("Unit"), self.unit, True)]
+        return _given(facts)
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -113,6 +120,20 @@ class Analysis:
     dispersion: str
     hypothesis: str
     comments: tuple
+
+    @property
+    def facts(self):
+        """(label, value, whether the value is the registry's English text), those given."""
+        facts = [
+            (_("Groups compared"), "; ".join(self.compared), True),
+            (_("Type of test"), self.hypothesis, False),
+            (_("Method"), self.method, True),
+            (_("p-value"), self.p_value, False),
+            (_("Estimate"), self.estimate, True),
+            (_("Confidence interval"), self.ci, False),
+            (_("Dispersion"), self.dispersion, False),
+        ]
+        return _given(facts)
 
 
 @dataclass(frozen=True)
@@ -135,6 +156,17 @@ class AdverseEvents:
     serious: Table | None
     other: Table | None
 
+    @property
+    def facts(self):
+        """(label, value, whether the value is the registry's English text), those given."""
+        facts = [
+            (_("Time frame"), self.time_frame, True),
+            (_("How events were collected"), "; ".join(map(str, self.assessments)), False),
+            (_("Dictionary of terms"), "; ".join(self.vocabularies), True),
+            (_("Other events listed when they affected more than"), self.threshold and f"{self.threshold}%", False),
+        ]
+        return _given(facts)
+
 
 @dataclass(frozen=True)
 class MoreInfo:
@@ -153,6 +185,11 @@ class Results:
     outcomes: tuple
     adverse_events: AdverseEvents | None
     more_info: MoreInfo | None
+
+
+def _given(facts):
+    """The facts that have a value, each value as text (a label may be lazy)."""
+    return [(term, str(value), registry) for term, value, registry in facts if value]
 
 
 def read_results(record):
@@ -225,7 +262,8 @@ def _share(affected, at_risk):
     if affected is None or not at_risk:
         return ""
     percent = round(100 * affected / at_risk, 1)
-    return f"/{at_risk} ({number_format(percent, 0 if percent.is_integer() else 1)}%)"
+    shown = f"{percent:.0f}" if percent.is_integer() else f"{percent:.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+    return f"/{at_risk} ({shown}%)"
 
 
 def _by_group(items, key="groupId"):
