@@ -242,3 +242,12 @@ def test_export_keeps_the_results_unchanged(client, samples):
     for nct_id, study in WITH_RESULTS.items():
         exported = client.get(f"/trials/{nct_id}.json").json()
         assert exported["resultsSection"] == copy.deepcopy(study["resultsSection"]), nct_id
+
+
+def test_staff_see_the_posted_results_read_only(client, samples, login):
+    login("superuser")
+    trial = Trial.objects.get(nct_id="NCT01978912")
+    page = client.get(f"/admin/trials/trial/{trial.pk}/change/").content.decode()
+    assert "10 outcome measures with results" in page
+    assert 'href="/trials/NCT01978912/results/"' in page
+    assert "resultsSection" not in page and 'name="source_record"' not in page
