@@ -251,3 +251,10 @@ def test_staff_see_the_posted_results_read_only(client, samples, login):
     assert "10 outcome measures with results" in page
     assert 'href="/trials/NCT01978912/results/"' in page
     assert "resultsSection" not in page and 'name="source_record"' not in page
+
+
+def test_the_page_is_revalidated_like_every_record_page(client, samples):
+    first = client.get("/trials/NCT00353704/results/")
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get("/trials/NCT00353704/results/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
