@@ -163,7 +163,7 @@ class AdverseEvents:
             (_("Time frame"), self.time_frame, True),
             (_("How events were collected"), "; ".join(map(str, self.assessments)), False),
             (_("Dictionary of terms"), "; ".join(self.vocabularies), True),
-            (_("Other events listed when they affected more than"), self.threshold and f"{self.threshold}%", False),
+            (_("Threshold for listing other events"), self.threshold and f"{self.threshold}%", False),
         ]
         return _given(facts)
 
