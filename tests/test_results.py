@@ -5,7 +5,9 @@ import copy
 from html.parser import HTMLParser
 
 import pytest
+from django.utils import translation
 
+from trials.choices import Dispersion, MeasureParam
 from trials.eligibility import unescape_markdown
 from trials.glossary import TERMS
 from trials.models import Trial
@@ -192,6 +194,13 @@ def test_odd_values_render_as_given_or_as_a_dash(client, seed_study, write_json)
     assert row(tables["flow-period-1"], "Started")[0] == MISSING
     assert row(tables["outcome-2"], "Mean")[:2] == ["NA", MISSING]  # the unknown type comes last
     assert row(tables["serious-adverse-events"], "Event 0")[0] == "x"
+
+
+def test_the_registrys_english_labels_are_read_whatever_the_pages_language():
+    measure = {"type": "PRIMARY", "paramType": "MEAN", "dispersionType": "Standard Deviation"}
+    with translation.override("zh-hans"):
+        (read,) = read_results({"resultsSection": {"outcomeMeasuresModule": {"outcomeMeasures": [measure]}}}).outcomes
+    assert (read.param, read.dispersion) == (MeasureParam.MEAN.label, Dispersion.STANDARD_DEVIATION.label)
 
 
 def test_unreadable_sections_read_as_none():

@@ -8,7 +8,9 @@ shows as given or as MISSING, never as an error, since the page must render what
 """
 
 from dataclasses import dataclass, replace
+from functools import cache
 
+from django.utils import translation
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
@@ -239,13 +241,18 @@ def _count(value):
 
 
 def _label(choices, value):
-    """An enum value's translated label: the name ("STANDARD_DEVIATION") or the label the registry wrote
-    ("Standard Deviation"); anything else as given."""
+    """An enum value's label in the reader's language, from its name ("STANDARD_DEVIATION") or from the English
+    label the registry writes in its place ("Standard Deviation", in outcome measures); anything else as given."""
     text = _text(value)
-    for choice in choices:
-        if text in (choice.value, choice.label) or text.casefold() == str(choice.label).casefold():
-            return choice.label
-    return text
+    choice = _registry_words(choices).get(text.casefold())
+    return choice.label if choice is not None else text
+
+
+@cache
+def _registry_words(choices):
+    """{name or English label, casefolded: choice}, once: the registry writes English whatever the page's language."""
+    with translation.override("en"):
+        return {word.casefold(): choice for choice in choices for word in (choice.value, str(choice.label))}
 
 
 def _groups(module, key="groups"):
