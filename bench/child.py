@@ -41,6 +41,33 @@ def run_child(command, env):
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def run_on(command, postgres):
+    """One child measurement on PostgreSQL (through scripts/with-postgres.sh) or on SQLite in a temp file."""
+    if postgres:
+        return run_child([str(ROOT / "scripts" / "with-postgres.sh"), *command], dict(os.environ))
+    with tempfile.TemporaryDirectory() as tmp:
+        return run_child(command, {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"})
+
+
+def measured(doc, measure, **options):
+    """The parent's parsed arguments and its child's result; in the child (--child), print measure(**options)'s.
+
+    options are the measurement's own --name=default options, passed on to the child as given.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    for name, default in options.items():
+        parser.add_argument(f"--{name}", type=type(default), default=default)
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    chosen = {name: getattr(args, name) for name in options}
+    if args.child:
+        print(json.dumps(measure(**chosen)))
+        raise SystemExit(0)
+    me = [sys.executable, sys.argv[0], "--child", *(f"--{name}={value}" for name, value in chosen.items())]
+    return args, run_on(me, args.postgres)
+
+
 def run_children(command, sqlite, postgres, env=None):
     """Each child measurement, `command` with a trial count added, in order: SQLite in a temp file for each count of
     `sqlite`, then PostgreSQL through scripts/with-postgres.sh for each count of `postgres` (comma-separated text)."""

@@ -270,3 +270,94 @@ def save_as_a_browser(client, trial, **changes):
     url = f"/admin/trials/trial/{trial.pk}/change/"
     data = {**browser_form_data(client.get(url), "trial_form"), **changes, "_save": ["Save"]}
     return client.post(url, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded")
+
+
+def many_results(measures, terms, groups=4):
+    """The seed with posted results: `measures` outcome measures (each with a category per group, a count and an
+    analysis) and `terms` adverse-event terms over ten organ systems, for `groups` groups."""
+    study = load_json(SEED_PATH)
+    study["hasResults"] = True
+
+    def arms(prefix):
+        return [{"id": f"{prefix}{i:03d}", "title": f"Group {i}", "description": f"Dose {i}"} for i in range(groups)]
+
+    def counts(prefix, value):
+        return [{"groupId": f"{prefix}{i:03d}", "value": str(value + i)} for i in range(groups)]
+
+    def stats(affected):
+        return [{"groupId": f"EG{i:03d}", "numAffected": affected % 7, "numAtRisk": 60} for i in range(groups)]
+
+    outcome = {
+        "type": "SECONDARY",
+        "title": "Change in pain score",
+        "timeFrame": "12 weeks",
+        "paramType": "MEAN",
+        "dispersionType": "Standard Deviation",
+        "unitOfMeasure": "points",
+        "groups": arms("OG"),
+        "denoms": [{"units": "Participants", "counts": counts("OG", 50)}],
+        "classes": [
+            {
+                "categories": [
+                    {
+                        "measurements": [
+                            {"groupId": f"OG{i:03d}", "value": f"{i}.5", "spread": "1.1"} for i in range(groups)
+                        ]
+                    }
+                ]
+            }
+        ],
+        "analyses": [
+            {
+                "groupIds": ["OG000", "OG001"],
+                "nonInferiorityType": "SUPERIORITY",
+                "pValue": "0.04",
+                "statisticalMethod": "ANCOVA",
+                "paramType": "Mean Difference (Final Values)",
+                "paramValue": "-1.0",
+                "ciPctValue": "95",
+                "ciNumSides": "TWO_SIDED",
+                "ciLowerLimit": "-1.9",
+                "ciUpperLimit": "-0.1",
+            }
+        ],
+    }
+    event_groups = [
+        {"id": f"EG{i:03d}", "title": f"Group {i}", "seriousNumAffected": 3, "seriousNumAtRisk": 60}
+        | {"otherNumAffected": 30, "otherNumAtRisk": 60, "deathsNumAffected": 0, "deathsNumAtRisk": 60}
+        for i in range(groups)
+    ]
+    events = [{"term": f"Event {n}", "organSystem": f"System {n % 10}", "stats": stats(n)} for n in range(terms)]
+    study["resultsSection"] = {
+        "participantFlowModule": {
+            "groups": arms("FG"),
+            "periods": [
+                {
+                    "title": "Overall Study",
+                    "milestones": [
+                        {
+                            "type": "STARTED",
+                            "achievements": [
+                                {"groupId": f"FG{i:03d}", "numSubjects": str(60 + i)} for i in range(groups)
+                            ],
+                        }
+                    ],
+                }
+            ],
+        },
+        "baselineCharacteristicsModule": {
+            "groups": arms("BG"),
+            "denoms": [{"units": "Participants", "counts": counts("BG", 60)}],
+            "measures": [],
+        },
+        "outcomeMeasuresModule": {
+            "outcomeMeasures": [dict(outcome, type="PRIMARY" if n < 2 else "SECONDARY") for n in range(measures)]
+        },
+        "adverseEventsModule": {
+            "timeFrame": "12 weeks",
+            "eventGroups": event_groups,
+            "seriousEvents": events[: terms // 4],
+            "otherEvents": events[terms // 4 :],
+        },
+    }
+    return study

@@ -277,3 +277,73 @@ class RelatedReason(models.TextChoices):
     CONDITION = "condition", _("same condition: %(value)s")
     INTERVENTION = "intervention", _("same intervention: %(value)s")
     WORD = "word", _("similar title: %(value)s")
+
+
+# Posted results (resultsSection): read from the stored record, never modelled (trials/registry/results.py)
+
+
+class OutcomeMeasureType(models.TextChoices):
+    PRIMARY = "PRIMARY", _("Primary outcome")
+    SECONDARY = "SECONDARY", _("Secondary outcome")
+    OTHER_PRE_SPECIFIED = "OTHER_PRE_SPECIFIED", _("Other pre-specified outcome")
+    POST_HOC = "POST_HOC", _("Post-hoc outcome")
+
+
+class MeasureParam(models.TextChoices):
+    GEOMETRIC_MEAN = "GEOMETRIC_MEAN", _("Geometric mean")
+    GEOMETRIC_LEAST_SQUARES_MEAN = "GEOMETRIC_LEAST_SQUARES_MEAN", _("Geometric least squares mean")
+    LEAST_SQUARES_MEAN = "LEAST_SQUARES_MEAN", _("Least squares mean")
+    LOG_MEAN = "LOG_MEAN", _("Log mean")
+    MEAN = "MEAN", _("Mean")
+    MEDIAN = "MEDIAN", _("Median")
+    NUMBER = "NUMBER", _("Number")
+    COUNT_OF_PARTICIPANTS = "COUNT_OF_PARTICIPANTS", _("Count of participants")
+    COUNT_OF_UNITS = "COUNT_OF_UNITS", _("Count of units")
+
+
+class Dispersion(models.TextChoices):
+    """Baseline measures give the enum name, outcome measures its label ("Standard Deviation"): both are read."""
+
+    NA = "NA", _("Not applicable")
+    STANDARD_DEVIATION = "STANDARD_DEVIATION", _("Standard deviation")
+    STANDARD_ERROR = "STANDARD_ERROR", _("Standard error")
+    STANDARD_ERROR_OF_MEAN = "STANDARD_ERROR_OF_MEAN", _("Standard error of the mean")
+    INTER_QUARTILE_RANGE = "INTER_QUARTILE_RANGE", _("Inter-quartile range")
+    FULL_RANGE = "FULL_RANGE", _("Full range")
+    CONFIDENCE_80 = "CONFIDENCE_80", _("80% confidence interval")
+    CONFIDENCE_90 = "CONFIDENCE_90", _("90% confidence interval")
+    CONFIDENCE_95 = "CONFIDENCE_95", _("95% confidence interval")
+    CONFIDENCE_975 = "CONFIDENCE_975", _("97.5% confidence interval")
+    CONFIDENCE_99 = "CONFIDENCE_99", _("99% confidence interval")
+    CONFIDENCE_OTHER = "CONFIDENCE_OTHER", _("Other confidence interval")
+    GEOMETRIC_COEFFICIENT = "GEOMETRIC_COEFFICIENT", _("Geometric coefficient of variation")
+
+
+class NonInferiority(models.TextChoices):
+    SUPERIORITY = "SUPERIORITY", _("Superiority")
+    NON_INFERIORITY = "NON_INFERIORITY", _("Non-inferiority")
+    EQUIVALENCE = "EQUIVALENCE", _("Equivalence")
+    OTHER = "OTHER", _("Other")
+    NON_INFERIORITY_OR_EQUIVALENCE = "NON_INFERIORITY_OR_EQUIVALENCE", _("Non-inferiority or equivalence")
+    SUPERIORITY_OR_OTHER = "SUPERIORITY_OR_OTHER", _("Superiority or other")
+    NON_INFERIORITY_OR_EQUIVALENCE_LEGACY = "NON_INFERIORITY_OR_EQUIVALENCE_LEGACY", _("Non-inferiority or equivalence")
+    SUPERIORITY_OR_OTHER_LEGACY = "SUPERIORITY_OR_OTHER_LEGACY", _("Superiority or other")
+
+
+class EventAssessment(models.TextChoices):
+    SYSTEMATIC_ASSESSMENT = "SYSTEMATIC_ASSESSMENT", _("Systematic assessment")
+    NON_SYSTEMATIC_ASSESSMENT = "NON_SYSTEMATIC_ASSESSMENT", _("Non-systematic assessment")
+
+
+class AgreementRestriction(models.TextChoices):
+    LTE60 = "LTE60", _("The sponsor may delay publication by 60 days or less")
+    GT60 = "GT60", _("The sponsor may delay publication by more than 60 days and less than 180")
+    OTHER = "OTHER", _("Another restriction")
+
+
+class Milestone(models.TextChoices):
+    """The three milestones every participant flow period has; others are the registry's own words."""
+
+    STARTED = "STARTED", _("Started")
+    COMPLETED = "COMPLETED", _("Completed")
+    NOT_COMPLETED = "NOT COMPLETED", _("Not completed")

@@ -295,6 +295,67 @@ TOPICS = (
             ),
         ),
     ),
+    Topic(
+        _("Reading the results"),
+        (
+            Term(
+                "participant-flow",
+                _("Participant flow"),
+                _(
+                    "How many people started the trial in each group, how many completed it, and why the others "
+                    "left (for example side effects, moving away, or choosing to stop)."
+                ),
+            ),
+            Term(
+                "baseline",
+                _("Baseline"),
+                _(
+                    "What the people in each group were like when the trial began, such as their age, sex and how "
+                    "ill they were. Groups that start alike can be compared fairly."
+                ),
+            ),
+            Term(
+                "primary-outcome",
+                _("Primary outcome"),
+                _(
+                    "The main thing the trial was set up to measure, chosen before it began. Secondary outcomes "
+                    "are other things measured; a result found only there is less certain."
+                ),
+            ),
+            Term(
+                "adverse-event",
+                _("Adverse event"),
+                _(
+                    "Any unwanted change in health during the trial, whether or not the treatment caused it. "
+                    "Comparing groups shows which events may come from the treatment."
+                ),
+            ),
+            Term(
+                "serious-adverse-event",
+                _("Serious adverse event"),
+                _(
+                    "An adverse event that causes death, is life-threatening, needs a stay in hospital, leads to "
+                    "lasting disability or a birth defect, or is as grave as these."
+                ),
+            ),
+            Term(
+                "confidence-interval",
+                _("Confidence interval"),
+                _(
+                    "The range within which the true value probably lies. A 95% confidence interval that is narrow "
+                    "means a precise result; one that includes no difference means the groups may not differ."
+                ),
+            ),
+            Term(
+                "p-value",
+                _("p-value"),
+                _(
+                    "How likely a difference this large would be if the treatments truly did not differ. A small "
+                    "p-value (often below 0.05) suggests the difference is real, not how large or important it is."
+                ),
+            ),
+        ),
+    ),
 )
 
 TERMS = {term.slug: term for topic in TOPICS for term in topic.terms}

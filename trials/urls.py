@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     page("trials/<str:nct_id>/contacts/", records.trial_section, {"section": "contacts"}, name="contacts"),
     page("trials/<str:nct_id>/history/", records.trial_section, {"section": "history"}, name="history"),
+    page("trials/<str:nct_id>/results/", records.trial_section, {"section": "results"}, name="results"),
     page("trials/<str:nct_id>/full/", records.trial_section, {"section": "full"}, name="full"),
     page("sponsors/", directory.sponsor_list, name="sponsors"),
     page("sponsors/suggest", directory.sponsor_suggest, name="sponsor_suggest"),

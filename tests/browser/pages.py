@@ -52,6 +52,9 @@ PAGES = {
     "record-overview-near": "/trials/NCT06323538/?near=Berlin&distance=500",  # sites, contacts with an email
     "record-overview-no-contacts": "/trials/NCT06131398/",  # 25 sites in 11 countries, no central contact
     "record-eligibility-ask-the-team": f"/trials/{SEED_NCT}/eligibility/?age=70",
+    "record-results": "/trials/NCT01978912/results/",  # 4 groups, 49 adverse-event terms over 10 organ systems
+    "record-results-analyses": "/trials/NCT01367860/results/",  # 17 measures, with statistical analyses
+    "record-full-with-results": "/trials/NCT00353704/full/",
     "glossary": "/glossary/",
     "home-chinese": "/?lang=zh-hans",
     "not-found": "/trials/NCT00000000/",

@@ -24,6 +24,7 @@ from trials import history, mesh, models, workflow
 from trials.changes import deleting, trials_changed
 from trials.eligibility import keep_criteria_in_step
 from trials.registry import RecordError
+from trials.registry.results import read_results
 from trials.views.exports import csv_download, json_download
 
 from .forms import FORM_FIELDS, TrialForm
@@ -108,6 +109,7 @@ class TrialAdmin(NotFoundAdmin, WorkflowAdmin, SimpleHistoryAdmin):
         "publication",
         *(name for date in REGISTRY_DATES for name in date),
         "edited_at",
+        "posted_results",
         "minimum_age_years",
         "maximum_age_years",
         "created_at",
@@ -144,6 +146,7 @@ class TrialAdmin(NotFoundAdmin, WorkflowAdmin, SimpleHistoryAdmin):
                     *REGISTRY_DATES,
                     "edited_at",
                     "has_results",
+                    "posted_results",
                 ],
                 "description": _(
                     "First and last posted and submitted: the registry's dates, as posted on ClinicalTrials.gov, "
@@ -266,6 +269,13 @@ class TrialAdmin(NotFoundAdmin, WorkflowAdmin, SimpleHistoryAdmin):
     @admin.display(description=_("published state"), ordering="publication")
     def published_state(self, trial):
         return render_to_string("admin/trials/trial/state.html", {"trial": trial})
+
+    @admin.display(description=_("posted results"))
+    def posted_results(self, trial):
+        """What the registry posted, counted, with a link to its public page. Never a form field: results are
+        imported as the registry posts them and exported unchanged (they live in the stored record)."""
+        results = read_results(getattr(trial, "source_record", None))  # a past version keeps no stored record
+        return render_to_string("admin/trials/trial/posted_results.html", {"trial": trial, "results": results})
 
     def get_view_on_site_url(self, obj=None):
         if obj is None:

@@ -46,6 +46,7 @@ def _section_prefetches(section):
             "secondary_ids",
         ],
         "history": [],
+        "results": [],  # read from the stored registry record, in the trial's own query
     }
     if section == "full":  # Prefetch objects compare by their path, so shared ones are read once
         return list(dict.fromkeys(prefetch for prefetches in sections.values() for prefetch in prefetches))
@@ -74,11 +75,11 @@ class TrialQuerySet(models.QuerySet):
         """A record page: the trial, its lead sponsor and its short lists in one query, and the rows that section shows.
 
         section is one of overview, design, groups, eligibility, checklist (eligibility's printable criteria),
-        contacts, history, or full (all of them). The trials come
+        contacts, history, results, or full (all of them). The trials come
         with their short lists unpacked (record_lists.WithRecordLists).
-        Only the overview and the full record read the stored registry record (for posted results). The overview
-        also reads, in the same query, what its "at a glance" box shows: the interventions' names and types, the
-        central contacts (GLANCE_LISTS) and the number of sites per country (sites_per_country_json).
+        Only the overview, the results and the full record read the stored registry record (for posted results).
+        The overview also reads, in the same query, what its "at a glance" box shows: the interventions' names and
+        types, the central contacts (GLANCE_LISTS) and the number of sites per country (sites_per_country_json).
         """
         lists = RECORD_LISTS | GLANCE_LISTS if section == "overview" else RECORD_LISTS
         lists = {f"{name}_json": JSONRows(rows, keys) for name, (_, rows, keys) in lists.items()}
@@ -90,7 +91,7 @@ class TrialQuerySet(models.QuerySet):
             return trials.only(*OVERVIEW_FIELDS, "lead_sponsor")
         if section in {"contacts", "full"}:
             trials = trials.select_related("organization")  # named beside the organisation's study ID
-        return trials if section == "full" else trials.defer("source_record")
+        return trials if section in {"results", "full"} else trials.defer("source_record")
 
     def for_csv(self):
         """The CSV export's columns as plain values, one query: the lead sponsor's name joined, and the condition and

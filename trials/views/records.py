@@ -12,6 +12,7 @@ from trials.forms import NearestSiteForm, NearForm, QuickCheckForm
 from trials.identifiers import canonical_nct_id
 from trials.models import Trial
 from trials.registry import study_json
+from trials.registry.results import read_results
 from trials.search.criteria import DEFAULT_DISTANCE_KM
 
 from . import conditional
@@ -24,6 +25,7 @@ TABS = [
     ("eligibility", "eligibility/", gettext_lazy("Eligibility")),
     ("contacts", "contacts/", gettext_lazy("Contacts & sites")),
     ("history", "history/", gettext_lazy("History")),
+    ("results", "results/", gettext_lazy("Results")),  # only for a trial with posted results
 ]
 
 
@@ -61,8 +63,10 @@ def trial_section(request, nct_id, section):
 
 
 def _section_page(request, trial, section):
+    if section == "results" and not trial.has_results:
+        raise Http404("No posted results")
     overview = trial.get_absolute_url()
-    tabs = [(name, overview + path, label) for name, path, label in TABS]
+    tabs = [(name, overview + path, label) for name, path, label in TABS if name != "results" or trial.has_results]
     context = {"trial": trial, "section": section, "tabs": tabs, "tab_urls": {name: url for name, url, _ in tabs}}
     if section == "overview":
         context.update(at_a_glance(request, trial))
@@ -72,6 +76,8 @@ def _section_page(request, trial, section):
         context.update(quick_check(request, trial))
     if section == "contacts":
         context.update(sites_near(request, trial))
+    if section in ("results", "full") and trial.has_results:
+        context["results"] = read_results(trial.source_record)  # None: the results are not in the stored record
     return render(request, f"trials/trial_{section}.html", context)
 
 
