@@ -310,10 +310,15 @@ class Dispersion(models.TextChoices):
     STANDARD_ERROR_OF_MEAN = "STANDARD_ERROR_OF_MEAN", _("Standard error of the mean")
     INTER_QUARTILE_RANGE = "INTER_QUARTILE_RANGE", _("Inter-quartile range")
     FULL_RANGE = "FULL_RANGE", _("Full range")
+    # xgettext:no-python-format
     CONFIDENCE_80 = "CONFIDENCE_80", _("80% confidence interval")
+    # xgettext:no-python-format
     CONFIDENCE_90 = "CONFIDENCE_90", _("90% confidence interval")
+    # xgettext:no-python-format
     CONFIDENCE_95 = "CONFIDENCE_95", _("95% confidence interval")
+    # xgettext:no-python-format
     CONFIDENCE_975 = "CONFIDENCE_975", _("97.5% confidence interval")
+    # xgettext:no-python-format
     CONFIDENCE_99 = "CONFIDENCE_99", _("99% confidence interval")
     CONFIDENCE_OTHER = "CONFIDENCE_OTHER", _("Other confidence interval")
     GEOMETRIC_COEFFICIENT = "GEOMETRIC_COEFFICIENT", _("Geometric coefficient of variation")

@@ -341,7 +341,7 @@ TOPICS = (
             Term(
                 "confidence-interval",
                 _("Confidence interval"),
-                _(
+                _(  # xgettext:no-python-format
                     "The range within which the true value probably lies. A 95% confidence interval that is narrow "
                     "means a precise result; one that includes no difference means the groups may not differ."
                 ),
