@@ -29,6 +29,8 @@ SEED_PAGES = [
     "/trials/NCT07107204/contacts/",
     "/trials/NCT07107204/history/",
     "/trials/NCT07107204/full/",
+    "/trials/NCT01367860/results/",  # posted results: flow, baseline, outcomes with analyses, adverse events
+    "/trials/NCT03064438/results/",
     "/",
     "/trials/?q=leukemia",
     "/trials/?q=zzzzqqqq",
@@ -48,21 +50,29 @@ ADDED = sorted({" ".join(words) for pair in synonyms.table() for terms in pair.v
 
 
 class TextNodes(HTMLParser):
-    """Visible text and the attributes read aloud, outside <script>, <style> and the <head>."""
+    """Visible text and the attributes read aloud, outside <script>, <style> and the <head>, and outside the record's
+    text, marked lang="en" (a registry's "Female" or "Yes" is not our untranslated label)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
     def __init__(self):
         super().__init__()
-        self.nodes, self.skipping = [], 0
+        self.nodes, self.skipping, self.open = [], 0, []
 
     def handle_starttag(self, tag, attrs):
         self.skipping += tag in ("script", "style", "head")
-        self.nodes += [value for name, value in attrs if name in ("aria-label", "placeholder", "title") and value]
+        if tag not in self.VOID:
+            self.open.append((tag, tag != "html" and dict(attrs).get("lang") == "en"))
+        if not any(english for _, english in self.open):
+            self.nodes += [value for name, value in attrs if name in ("aria-label", "placeholder", "title") and value]
 
     def handle_endtag(self, tag):
         self.skipping -= tag in ("script", "style", "head")
+        while self.open and self.open.pop()[0] != tag:  # an element left open closes with its parent
+            pass
 
     def handle_data(self, data):
-        if not self.skipping and data.strip():
+        if not self.skipping and data.strip() and not any(english for _, english in self.open):
             self.nodes.append(" ".join(data.split()))
 
 
