@@ -54,5 +54,6 @@ PAGES = {
     "record-eligibility-ask-the-team": f"/trials/{SEED_NCT}/eligibility/?age=70",
     "glossary": "/glossary/",
     "home-chinese": "/?lang=zh-hans",
+    "record-full-chinese": f"/trials/{SEED_NCT}/full/?lang=zh-hans",  # Chinese labels, the record lang="en"
     "not-found": "/trials/NCT00000000/",
 }
