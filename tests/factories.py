@@ -307,7 +307,8 @@ def _field_sent(field):
         drawn.append((field.field.hidden_widget(), field.html_initial_name))
     sent = []
     for widget, name in drawn:  # as BoundField.as_widget() draws it
-        widget.is_localized = widget.is_localized or field.field.localize
+        if field.field.localize:
+            widget.is_localized = True
         sent += _widget_sent(widget.get_context(name, field.value(), field.build_widget_attrs({}, widget))["widget"])
     return sent
 
@@ -325,7 +326,7 @@ def _widget_sent(widget):
             chosen = chosen[-1:] or [str(option["value"]) for option in options[:1]]
         return [(widget["name"], value) for value in chosen]
     kind, value = widget.get("type"), widget["value"]
-    if kind is None:  # a textarea: CRLF line endings
+    if widget["template_name"].endswith("/textarea.html"):  # CRLF line endings
         text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
         return [(widget["name"], text.replace("\n", "\r\n"))]
     if kind in BrowserForm.NOT_SENT or (kind in {"checkbox", "radio"} and not widget["attrs"].get("checked")):
