@@ -83,7 +83,7 @@ def test_open_with_an_open_status_spelt_out_is_one_chip_that_removes_both(db):
 def test_a_condition_chip_shows_the_conditions_name_for_its_slug(db):
     condition = Condition.objects.create(name="Quokka Fever", slug="quokka-fever")
     (chip,) = chips_of(f"condition={condition.slug}").chips
-    assert chip.label == "Condition: Quokka Fever"
+    assert chip.label == 'Condition: <span lang="en">Quokka Fever</span>'  # the registry's name, in English
     assert chip.url == "?"
     (typed,) = chips_of("condition=+No+such+thing+").chips
     assert typed.label == "Condition: No such thing"

@@ -117,15 +117,15 @@ def test_the_conditions_page_lists_the_variants_under_their_term(client, samples
         page = client.get("/conditions/").content.decode()
     groups = re.findall(r'<li class="condition-group">(.*?)</ul>\s*</li>', page, re.S)
     idd = next(group for group in groups if f">{IDD}</a>" in group)
-    assert '<a href="/trials/?condition=Intervertebral%20Disc%20Displacement" class="group-term">' in idd
+    assert '<a href="/trials/?condition=Intervertebral%20Disc%20Displacement" class="group-term" lang="en">' in idd
     for name in IDD_NAMES:  # each variant under it, linking to its own page
         condition = Condition.objects.get(name=name)
-        assert f'<a href="{condition.get_absolute_url()}">{name}</a>' in idd
+        assert f'<a href="{condition.get_absolute_url()}" lang="en">{name}</a>' in idd
     trials = TrialCondition.objects.filter(condition__mesh_term=IDD).values("trial_id").distinct().count()
-    assert f'class="group-term">{IDD}</a>\n              <span class="meta">({trials})</span>' in idd
+    assert f'class="group-term" lang="en">{IDD}</a>\n              <span class="meta">({trials})</span>' in idd
     # A–Z by term: the group under I; a condition without a term listed as itself
     assert page.index('id="letter-I"') < page.index(IDD) < page.index('id="letter-L"')
-    assert '<li><a href="/conditions/abdominoplasty/">Abdominoplasty</a>' in page
+    assert '<li><a href="/conditions/abdominoplasty/" lang="en">Abdominoplasty</a>' in page
     assert ">Disk Herniated Lumbar</a>" not in page.split('id="letter-D"')[1].split('id="letter-E"')[0]
 
 
@@ -133,13 +133,13 @@ def test_a_condition_page_shows_its_group_and_the_other_names_in_it(client, samp
     condition = Condition.objects.get(name="Disk Herniated Lumbar")
     with django_assert_max_num_queries(8):
         page = client.get(condition.get_absolute_url()).content.decode()
-    assert f"MeSH term: {IDD}" in page
+    assert f'MeSH term: <span lang="en">{IDD}</span>' in page
     group_trials = TrialCondition.objects.filter(condition__mesh_term=IDD).values("trial_id").distinct().count()
-    assert f"All {group_trials} trials of {IDD}, under any of its names" in page
+    assert f'All {group_trials} trials of <span lang="en">{IDD}</span>, under any of its names' in page
     siblings = page.split("Other names in this group")[1].split("trials study this condition")[0]
     for name in IDD_NAMES:
         if name != condition.name:
-            assert f'<a href="{Condition.objects.get(name=name).get_absolute_url()}">{name}</a>' in siblings
+            assert f'<a href="{Condition.objects.get(name=name).get_absolute_url()}" lang="en">{name}</a>' in siblings
     assert ">Disk Herniated Lumbar</a>" not in siblings
     assert "14 trials study this condition" in page
     plain = client.get(Condition.objects.get(name="Abdominoplasty").get_absolute_url()).content.decode()
@@ -242,12 +242,14 @@ def test_a_partial_condition_finds_the_names_holding_its_words_and_offers_the_cl
     assert response.context["results"].total == len(expected) > 0
     assert set(exported(client, {"condition": "herniated LUMBAR"})) == expected
     assert "No condition is named exactly “herniated LUMBAR”" in page and "Did you mean:" in page
-    links = re.findall(r'<a href="\?condition=([^"]+)">([^<]+)</a>', page.split("Did you mean:")[1].split("</p>")[0])
+    links = re.findall(
+        r'<a href="\?condition=([^"]+)" lang="en">([^<]+)</a>', page.split("Did you mean:")[1].split("</p>")[0]
+    )
     assert links and all(value.replace("+", " ") == name for value, name in links)
     assert links[0][1] == IDD
     # the other filters kept, the page dropped
     kept = search({"condition": "herniat", "status": "COMPLETED", "page": "2"}).content.decode()
-    offered = re.findall(r'<a href="(\?[^"]+)">', kept.split("Did you mean:")[1].split("</p>")[0])
+    offered = re.findall(r'<a href="(\?[^"]+)" lang="en">', kept.split("Did you mean:")[1].split("</p>")[0])
     assert offered and all("status=COMPLETED" in url and "page=" not in url for url in offered)
 
 
@@ -356,7 +358,7 @@ def test_the_rebuild_command_repairs_what_a_previous_release_left_empty(samples,
 def test_the_home_page_browses_condition_groups_not_their_variants(client, search):
     page = client.get("/").content.decode()
     cloud = page[page.index('class="condition-cloud"') : page.index("All conditions A–Z")]
-    assert f'?condition={IDD.replace(" ", "%20")}">{IDD}</a>' in cloud
+    assert f'?condition={IDD.replace(" ", "%20")}" lang="en">{IDD}</a>' in cloud
     assert f'<span class="count">{len(group_trials(IDD))}</span>' in cloud
     for name in IDD_NAMES:  # every variant counted under the term, none listed beside it
         assert f">{name}</a>" not in cloud or name == IDD

@@ -21,7 +21,8 @@ def glance(client, url, **query):
     box = re.search(r'<section class="glance".*?</section>', response.content.decode(), re.S)[0]
     items = {}
     for term, definition in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", box, re.S):
-        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", definition)).split())
+        inline = re.sub(r"</?span[^>]*>", "", definition)  # "<span lang="en">Berlin</span>," reads "Berlin,"
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inline)).split())
         items[term] = (text, [html.unescape(href) for href in re.findall(r'href="([^"]*)"', definition)])
     return items
 

@@ -57,7 +57,7 @@ def test_every_seed_fact_is_on_its_section_page(client, seed_trial):
         "": ["Results pending", seed.after("Brief Summary", 2), *conditions],
         "design/": ["Not applicable", "Sequential", "Treatment", "None (open label)", "BT02", "Drug"]
         + [seed.after("Interventions", 3)],
-        "groups/": [seed.after("Study Groups", 2), "Experimental", "Drug: BT02"],
+        "groups/": [seed.after("Study Groups", 2), "Experimental", 'Drug: <span lang="en">BT02</span>'],
         "eligibility/": ["18 to 70 years", "All", "No", "Adult (18–64)"],
         "contacts/": [
             "Biotroy Therapeutics",
@@ -175,7 +175,7 @@ def test_the_current_tab_is_marked_for_assistive_technology(client, seed_trial):
     page = get_page(client, "/trials/NCT07107204/groups/")
     assert page.count('aria-current="page"') == 1
     assert '<a href="/trials/NCT07107204/groups/" aria-current="page">Groups</a>' in page
-    assert page.count("<h1>") == 1
+    assert page.count("<h1") == 1
 
 
 @pytest.mark.parametrize(
@@ -218,7 +218,7 @@ def test_the_groups_page_shows_who_receives_what_when_there_are_several(client, 
     import_paths(write_json("many.json", many_of_each(3)))
     page = get_page(client, "/trials/NCT07107204/groups/")
     table = page[page.index('<table class="matrix">') :]
-    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", table, re.S)
+    rows = re.findall(r"<tr><th scope=\"row\" lang=\"en\">(.*?)</th>(.*?)</tr>", table, re.S)
     assert [label for label, _ in rows] == ["Group 0", "Group 1", "Group 2"]
     # Drug 0 goes to groups 0 and 1, Drug 1 to 1 and 2, Drug 2 to 2 and 0
     assert [[("Yes" in cell) for cell in re.findall(r"<td>(.*?)</td>", cells)] for _, cells in rows] == [
@@ -235,7 +235,8 @@ def test_the_seed_groups_page_has_no_matrix_for_one_group_and_one_intervention(c
 def test_nested_criteria_are_nested_lists(client, write_json):
     import_paths(write_json("many.json", many_of_each(2)))
     page = get_page(client, "/trials/NCT07107204/eligibility/")
-    assert '<ol class="criteria"><li>item 0<ol class="criteria"><li>sub-item 0</li></ol></li><li>item 1' in page
+    criteria = '<ol class="criteria" lang="en"><li>item 0<ol class="criteria" lang="en"><li>sub-item 0</li></ol></li>'
+    assert criteria + "<li>item 1" in page
 
 
 def test_contacts_link_sponsors_investigators_phones_and_known_registries(client, write_json, seed_study):
@@ -264,7 +265,7 @@ def test_sites_are_grouped_by_country(client):
     trial = Trial.objects.get(nct_id="NCT02210780")
     page = get_page(client, "/trials/NCT02210780/contacts/")
     countries = sorted({site.country for site in trial.locations.all()})
-    positions = [page.index(f"<h3>{escape(country)} ") for country in countries]
+    positions = [page.index(f'<h3><span lang="en">{escape(country)}</span> ') for country in countries]
     assert positions == sorted(positions)
     sites = page[page.index('id="locations-heading"') : page.index('id="identifiers-heading"')]
     assert sites.count("<li>") == trial.locations.count()  # these sites list no contacts
@@ -299,6 +300,8 @@ def test_related_trials_show_reason_status_and_phase(client):
     assert 1 <= len(links) <= 5
     page = get_page(client, "/trials/NCT00000410/")
     for link in links:
-        reason = RelatedReason(link.reason_kind).label % {"value": link.reason_value}
-        assert link.related.nct_id in page and escape(reason) in page
+        reason = RelatedReason(link.reason_kind).label % {
+            "value": f'<span lang="en">{escape(link.reason_value)}</span>'
+        }
+        assert link.related.nct_id in page and reason in page
         assert link.related.get_overall_status_display() in page

@@ -8,6 +8,8 @@ until "Clear all"; chips are built from the values the form accepted, labelled a
 from dataclasses import dataclass
 
 from django.utils import formats
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .filters import OPEN, OPEN_LABEL, OPEN_STATUSES, expand_statuses
@@ -21,7 +23,7 @@ NAMED_ROWS = {"condition": Condition, "sponsor": Sponsor}  # values that may be 
 
 @dataclass(frozen=True)
 class Chip:
-    label: str  # "Recruiting", "Country: France"
+    label: str  # "Recruiting", "Country: France"; a registry name in it marked lang="en" (safe HTML then)
     url: str  # this search without it
 
 
@@ -96,7 +98,10 @@ def _chips_of(filterset, query, name, values):
         values = [value for value in values if value not in OPEN_STATUSES]
     names = names_of(NAMED_ROWS[name], values) if name in NAMED_ROWS else {}
     for value in dict.fromkeys(values):
-        shown = names.get(value) or _shown(filterset, name, value)
+        if registry_name := names.get(value):
+            shown = format_html('<span lang="en">{}</span>', registry_name)  # the registry's English on any page
+        else:
+            shown = _shown(filterset, name, value)
         label = shown if name in NAMED_BY_VALUE else _labelled(filterset, name, shown)
         chips.append(Chip(label, _with(query, name, [v for v in raw if v.strip() != value])))
     return chips
@@ -113,5 +118,8 @@ def _shown(filterset, name, value):
 
 
 def _labelled(filterset, name, shown):
+    """The chip's "Filter: value" as escaped HTML, so that a registry name marked lang="en" stays marked."""
     # Translators: a filter in use above the search results, e.g. "Country: France".
-    return _("%(filter)s: %(value)s") % {"filter": filterset.form.fields[name].label, "value": shown}
+    label = conditional_escape(_("%(filter)s: %(value)s"))
+    filter_label = conditional_escape(filterset.form.fields[name].label)
+    return mark_safe(label % {"filter": filter_label, "value": conditional_escape(shown)})  # noqa: S308 - escaped

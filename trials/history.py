@@ -45,7 +45,9 @@ NAME_SUFFIXES = ("Struct", "Info", "Infos", "Module")
 @dataclass(frozen=True)
 class Change:
     """A field that differs between two versions, its values as plain text and as HTML with what changed marked:
-    removed words or list items in <del> (old_html), added ones in <ins> (new_html); see trials/diffs.py."""
+    removed words or list items in <del> (old_html), added ones in <ins> (new_html); see trials/diffs.py.
+    `registry_text` is false for values shown in our words (a code's label, yes or no), true for the registry's
+    own English, which a page in another language marks lang="en"."""
 
     section: str
     field: str
@@ -53,6 +55,7 @@ class Change:
     new: str
     old_html: str
     new_html: str
+    registry_text: bool
 
 
 def record_versions(trials, records, user=None, reason="", created=()):
@@ -149,7 +152,8 @@ def _change(path, old, new):
         marked = list_diff(_items(old, codes), _items(new, codes))
     else:
         marked = word_diff(_text(old, codes), _text(new, codes))
-    return Change(_section(path[0]), field, _text(old, codes), _text(new, codes), *marked)
+    registry_text = codes is None and not isinstance(new if old is None else old, bool)
+    return Change(_section(path[0]), field, _text(old, codes), _text(new, codes), *marked, registry_text)
 
 
 def changes(old_record, new_record):

@@ -143,9 +143,10 @@ def closest(model, text, limit=CLOSEST):
 
 
 def names_of(model, texts):
-    """Each text -> the name of the row it names exactly by slug or name (a filter chip's label), or the text."""
+    """Each text that names a row exactly by slug or name -> the row's name (a filter chip's label, which marks it
+    as the registry's English); a text naming no row is left out."""
     found = {}
     rows = model.objects.alias(**_lowered(model)).filter(_exact(model, texts))
     for slug, name in rows.values_list("slug", "name"):
         found[slug] = found[name.lower()] = name
-    return {text: found.get(text, found.get(text.lower(), text)) for text in texts}
+    return {text: found.get(text, found.get(text.lower())) for text in texts if text in found or text.lower() in found}

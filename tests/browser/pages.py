@@ -57,5 +57,6 @@ PAGES = {
     "record-full-with-results": "/trials/NCT00353704/full/",
     "glossary": "/glossary/",
     "home-chinese": "/?lang=zh-hans",
+    "record-full-chinese": f"/trials/{SEED_NCT}/full/?lang=zh-hans",  # Chinese labels, the record lang="en"
     "not-found": "/trials/NCT00000000/",
 }

@@ -8,7 +8,7 @@ import markdown as markdown_lib
 import nh3
 from django import template
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
@@ -136,7 +136,7 @@ def responsible_party(trial):
         details = []
     details = [detail for detail in details if detail]
     kind = trial.get_responsible_party_type_display()
-    return f"{kind}: {', '.join(details)}" if details else kind
+    return format_html("{}: {}", kind, english(", ".join(details))) if details else kind
 
 
 @register.filter
@@ -146,9 +146,18 @@ def plain(text):
 
 
 @register.filter
+def english(text):
+    """A short registry text inside one of our translated sentences ("Time frame: 12 weeks"), in a
+    <span lang="en">: the registry's text stays English on a Chinese page, and screen readers and hyphenation
+    need to know. Where the registry text fills an element of its own, the element carries lang="en" instead."""
+    return format_html('<span lang="en">{}</span>', plain(text))
+
+
+@register.filter
 def related_reason(link):
     """Why a trial is related ("same intervention: Aspirin"), in the reader's language, the value as registered."""
-    return RelatedReason(link.reason_kind).label % {"value": unescape_markdown(link.reason_value)}
+    label = conditional_escape(RelatedReason(link.reason_kind).label)
+    return mark_safe(label % {"value": english(link.reason_value)})  # noqa: S308 - both parts escaped
 
 
 @register.simple_tag
