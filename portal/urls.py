@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
 
-from trials.sitemaps import TrialSitemap
+from trials.sitemaps import ResultsSitemap, TrialSitemap
 from trials.views import errors
 
 urlpatterns = [
@@ -14,7 +14,12 @@ urlpatterns = [
     # The language switcher posts here. It only sets the language cookie, so it takes no CSRF token:
     # public pages then carry no per-visitor token and can be cached and revalidated (ETag) as they are.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": {"trials": TrialSitemap}}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        require_safe(sitemap),
+        {"sitemaps": {"trials": TrialSitemap, "results": ResultsSitemap}},
+        name="sitemap",
+    ),
     path("", include("trials.urls")),
 ]
 

@@ -62,6 +62,9 @@ def test_the_sitemap_lists_every_trial_with_its_last_update(client, all_samples)
         assert f"<loc>http://testserver/trials/{trial.nct_id}/</loc>" in page
     seed = Trial.objects.get(nct_id="NCT07107204")
     assert f"<lastmod>{seed.last_update_posted_date.isoformat()}</lastmod>" in page
+    for trial in Trial.objects.all():  # and the results pages there are
+        assert (f"<loc>http://testserver/trials/{trial.nct_id}/results/</loc>" in page) == trial.has_results
+    assert Trial.objects.filter(has_results=True).count() == 14
 
 
 def test_the_home_page_shows_totals_top_conditions_and_recent_updates(client, all_samples):

@@ -1,6 +1,8 @@
-"""/sitemap.xml: every published trial, at the portal's own address (trials.site), whatever Host asked."""
+"""/sitemap.xml: every published trial, and the results page of each with posted results, at the portal's own
+address (trials.site), whatever Host asked."""
 
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from . import site
 from .models import Trial
@@ -22,3 +24,11 @@ class TrialSitemap(Sitemap):
 
     def lastmod(self, trial):
         return trial.last_update_posted_date
+
+
+class ResultsSitemap(TrialSitemap):
+    def items(self):
+        return super().items().filter(has_results=True)
+
+    def location(self, trial):
+        return reverse("trials:results", args=[trial.nct_id])
