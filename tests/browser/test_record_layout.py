@@ -109,3 +109,15 @@ def test_screenshots_of_the_overview(page, site, screenshots, name, path):
         assert page.get_by_role("heading", name="At a glance").is_visible()
         assert horizontal_overflow(page) == []
         page.screenshot(path=screenshots / f"{name}-{size['width']}.png", full_page=True)
+
+
+def test_printing_a_record_opens_what_its_details_hold_and_closes_it_after(page, site):
+    """The results' group descriptions and the glossary's explanations sit in closed <details>: printed, they show."""
+    page.goto(f"{site}/trials/NCT01978912/full/")
+    closed = "() => document.querySelectorAll('details:not([open])').length"
+    before = page.evaluate(closed)
+    assert before > 5
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    assert page.evaluate(closed) == 0
+    page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    assert page.evaluate(closed) == before
