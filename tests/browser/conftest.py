@@ -93,60 +93,12 @@ def page(browser):
     context.close()
 
 
-_imported = {}  # this test process's copy of the imported samples: each trials table's rows
-
-
 @pytest.fixture
 def samples(transactional_db):
-    """Every bundled sample record, committed so the server thread sees them. Each test's end empties every table,
-    so the first test in a process imports them (~2.5 s) and keeps a copy of the rows, and the others copy them back
-    (~0.2 s): 70 browser tests each imported them, ~3 minutes of a CI run."""
-    from tests.conftest import SAMPLE_DIR, import_paths
+    """Every bundled sample record, committed so the server thread sees them (emptied again after each test)."""
+    from tests.conftest import import_samples
 
-    if _imported:
-        _copy_back(_imported)
-    else:
-        assert import_paths(SAMPLE_DIR).failures == []
-        _imported.update(_copy())
-
-
-def _tables():
-    """The trials app's tables, its search text excepted (not Django's: a test's end leaves it as it is)."""
-    from django.apps import apps
-
-    models = apps.get_app_config("trials").get_models(include_auto_created=True)
-    return [model._meta.db_table for model in models if model._meta.managed]
-
-
-def _copy():
-    """{table: rows}: PostgreSQL's COPY text, or SQLite's rows with their columns."""
-    from django.db import connection
-
-    copied = {}
-    with connection.cursor() as cursor:
-        for table in _tables():
-            if connection.vendor == "postgresql":
-                with cursor.connection.cursor().copy(f'COPY "{table}" TO STDOUT') as copy:
-                    copied[table] = b"".join(bytes(block) for block in copy)
-            else:
-                cursor.execute(f'SELECT * FROM "{table}"')
-                copied[table] = ([column[0] for column in cursor.description], cursor.fetchall())
-    return copied
-
-
-def _copy_back(copied):
-    """The rows _copy() read, written back in one transaction (foreign keys checked at its end)."""
-    from django.db import connection, transaction
-
-    with transaction.atomic(), connection.constraint_checks_disabled(), connection.cursor() as cursor:
-        for table, rows in copied.items():
-            if connection.vendor == "postgresql":
-                with cursor.connection.cursor().copy(f'COPY "{table}" FROM STDIN') as copy:
-                    copy.write(rows)
-            elif rows[1]:
-                columns, values = rows
-                names, marks = ", ".join(f'"{name}"' for name in columns), ", ".join(["%s"] * len(columns))
-                cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
+    import_samples()
 
 
 @pytest.fixture
