@@ -26,6 +26,7 @@ SEARCHES = [
     {"q": "pain OR asthma"},
     {"q": '"low back"'},
     {"q": "pain -surgery"},
+    {"q": "informed consent"},  # words in the criteria of most: best match ranks them after those about the words
     {"q": "cancer", "status": ["RECRUITING", "COMPLETED"]},
     {"status": "COMPLETED", "phase": "NA"},
     {"phase": ["PHASE1", "PHASE2"], "study_type": "INTERVENTIONAL", "has_results": "false"},

@@ -32,6 +32,9 @@ class SearchEntry(models.Model):
     enrollment = models.PositiveIntegerField(null=True, db_index=True)
     title = models.CharField(max_length=500, db_index=True, help_text="Brief title, lower-cased: the A–Z order.")
     document = SearchVectorField(null=True)
+    # The document's title-to-summary parts alone (weights A-C), which are all that best match weighs: ranking
+    # reads this instead of the whole document (trials/search/backends.py).
+    head = SearchVectorField(null=True)
     bucket = models.PositiveSmallIntegerField(
         default=0, help_text="Trial id mod SAMPLE_BUCKETS: estimates count the matches of a few buckets."
     )
