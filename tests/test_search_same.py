@@ -146,3 +146,16 @@ def test_a_narrow_list_in_a_broad_search_is_counted_exactly(search, tiny_limits)
     assert results.facets.estimated and not results.facets.total_estimated
     assert results.total == criteria.filtered().count() <= 12
     assert "About" not in response.content.decode().split("</h2>")[1]
+
+
+@pytest.mark.parametrize(("start", "stop"), [(0, 1), (1, 2), (1, 16), (1, 17), (3, 40), (0, 64)])
+def test_a_sample_of_a_text_match_holds_every_match_in_its_buckets(samples, db, start, stop):
+    """Reading buckets start to stop - 1 of a word's matches (on PostgreSQL through the blocks' text indexes)."""
+    from trials.models import SearchEntry
+    from trials.search.backends import backend
+    from trials.search.query import parse
+
+    matches = backend().match(SearchEntry.objects.all(), parse("study OR patients OR pain"))
+    expected = {pk for pk in matches.values_list("pk", flat=True) if start <= pk % SearchEntry.SAMPLE_BUCKETS < stop}
+    assert expected
+    assert set(backend().in_buckets(matches, start, stop).values_list("pk", flat=True)) == expected

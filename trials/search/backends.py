@@ -9,7 +9,7 @@ import json
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, Value, When
+from django.db.models import BooleanField, Case, F, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact, GreaterThan, In, LessThan
 
@@ -21,6 +21,10 @@ from .documents import Document
 
 OPEN = [*choices.OPEN, Status.AVAILABLE]  # best match's open trials: still enrolling, or expanded access available
 MARK_START, MARK_END = "\ue000", "\ue001"
+# Buckets 0, 1, 2-3, 4-7, ... 32-63 as (first bucket, width): each block has a text index of its own on PostgreSQL
+# (migration 0018), which reads a sample's matches without the whole list of a common word's trials.
+TEXT_BLOCKS = [(0, 1), (1, 1), (2, 2), (4, 4), (8, 8), (16, 16), (32, 32)]
+TEXT_MATCHED = "text_matched"  # the alias PostgreSQL's match() marks its entries with
 NO_WORDS_RANK = 1e-20  # PostgreSQL's ts_rank of a vector without the words
 # Best match ranks at most this many matches: past it, the RANK_LIMIT most recently updated (of a sample, for a
 # very broad search: trials/search/facets.py), and the page says so. Ranking reads each ranked trial's text:
@@ -61,14 +65,24 @@ class PostgresBackend:
         return RawSQL("SELECT unnest(%s::bigint[])", ("{" + ",".join(map(str, ids)) + "}",))
 
     def in_buckets(self, entries, start, stop):
-        """The entries in sample buckets start to stop - 1 (the bucket index joins the text index's bitmap)."""
-        return entries.filter(bucket__gte=start, bucket__lt=stop)
+        """The entries in sample buckets start to stop - 1. Matching words, through the text indexes of the blocks
+        that hold those buckets (migration 0018), not the word's whole list: its condition names each block as its
+        index does, with constants (a parameter would hide which blocks from the planner)."""
+        entries = entries.filter(bucket__gte=start, bucket__lt=stop)
+        if TEXT_MATCHED not in entries.query.annotations:
+            return entries
+        blocks = [
+            f"bucket / {width} = {first // width}"
+            for first, width in TEXT_BLOCKS
+            if start < first + width and first < stop
+        ]
+        return entries.filter(RawSQL(f"({' OR '.join(blocks)})", (), output_field=BooleanField()))
 
     def search_query(self, query):
         return SearchQuery(query.to_websearch(), search_type="websearch", config=self.config)
 
     def match(self, entries, query):
-        return entries.filter(document=self.search_query(query))
+        return entries.filter(document=self.search_query(query)).alias(**{TEXT_MATCHED: Value(True)})
 
     def by_relevance(self, entries, query, candidates=None):
         """The entries best first; only the candidates (ids known to match) if given, else the most recent matches."""

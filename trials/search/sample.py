@@ -44,9 +44,13 @@ def about(estimate):
 
 
 def sample_for(size, limit=None):
-    """The Sample to count `size` trials with: all of them up to `limit` (EXACT_LIMIT), else about `limit`."""
+    """The Sample to count `size` trials with: all of them up to `limit` (EXACT_LIMIT), else between half of `limit`
+    and `limit`: a power of two of buckets, which is a whole number of the text index's blocks (TEXT_BLOCKS)."""
     limit = limit or EXACT_LIMIT
-    return Sample() if size <= limit else Sample(max(1, limit * BUCKETS // size))
+    if size <= limit:
+        return Sample()
+    buckets = max(1, limit * BUCKETS // size)
+    return Sample(1 << (buckets.bit_length() - 1))
 
 
 def size_of(entries):
