@@ -128,7 +128,8 @@ def facet_counts(criteria):
         allowed, facets.matched_from = read(criteria.filtered()), Sample()
         facets.total = len(allowed)
     elif rows is not None:  # every match, or the sample's
-        allowed = [row for row in rows if all(row[3 + FACET_INDEX[name]] in ok for name, ok in in_use.items())]
+        checks = [(3 + FACET_INDEX[name], ok) for name, ok in in_use.items()]  # each row's value: is it allowed?
+        allowed = [row for row in rows if all(row[column] in ok for column, ok in checks)]
         facets.matched_from = sample
     else:
         allowed = None
