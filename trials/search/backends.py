@@ -39,7 +39,8 @@ SNIPPET_PARTS = {"summary": "brief_summary", "description": "detailed_descriptio
 
 
 class PostgresBackend:
-    """tsvector with GIN; ts_rank reads each ranked row's whole vector (~16 µs a row), hence RANK_LIMIT."""
+    """tsvector with GIN (and one per block of buckets); ts_rank reads each ranked row's head (~7-16 µs a row),
+    hence RANK_LIMIT."""
 
     config = "english"
     write_sql = (
@@ -90,9 +91,9 @@ class PostgresBackend:
             candidates = entries.order_by("-last_update", "-pk").values("pk")[:RANK_LIMIT]
         else:
             candidates = self.id_list(candidates)
-        # Ranked from the head alone: RANK_WEIGHTS gives the rest 0, and the rank is the same (~10 -> 4 ms for 1,000
-        # at 100,000 trials; tests/test_search_rank.py), except that ts_rank gives 1e-20, not 0, to a head without
-        # the words.
+        # Ranked from the head alone: RANK_WEIGHTS gives the rest 0, and the rank is the same (~15 -> 7 ms for 1,000
+        # at 100,000 trials; tests/test_search_same.py guards the order), except that ts_rank gives 1e-20, not 0, to
+        # a head without the words.
         head_rank = SearchRank(F("head"), self.search_query(query), weights=RANK_WEIGHTS)
         rank = Case(When(GreaterThan(head_rank, NO_WORDS_RANK), then=head_rank), default=Value(0.0))
         ranked = entries.model.objects.filter(pk__in=candidates).alias(rank=rank)
