@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from trials.models import Trial
 
@@ -169,6 +170,22 @@ def test_a_search_page_reads_a_bounded_number_of_queries(search, quokka_trials, 
     # ids, trials, conditions, countries (no snippets without words)
     with django_assert_num_queries(8):
         search({})
+
+
+def test_a_search_plans_its_statements_with_their_values_and_a_record_page_keeps_its_own_prepared(search, client):
+    """PostgreSQL prepares a statement run five times on a connection and may then plan it once for any values; a
+    search's best plan depends on its words and filters (trials.search.backends.PostgresBackend.planned_with_values)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    for nct_id in list(RECORDS)[:6]:  # six records: a page once served comes from the cache
+        search({"q": "pain", "status": "RECRUITING", "phase": "PHASE2"})
+        assert client.get(f"/trials/{nct_id}/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('"trials_trial"."nct_id" = $1' in statement for statement in prepared), prepared
+    searches = [sql for sql in prepared if sql.startswith("SELECT") and "trials_searchentry" in sql]
+    assert searches == []
 
 
 # Sorting and pages

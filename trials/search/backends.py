@@ -6,9 +6,10 @@ MARK_START / MARK_END around each matching word (escaped and turned into <mark> 
 """
 
 import json
+from contextlib import contextmanager, nullcontext
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import BooleanField, Case, F, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact, GreaterThan, In, LessThan
@@ -53,6 +54,24 @@ class PostgresBackend:
 
     def clear(self):
         """Nothing to do: the vectors live in the SearchEntry rows."""
+
+    @contextmanager
+    def planned_with_values(self):
+        """Run a search's statements unprepared, so PostgreSQL plans each with its words and filters.
+
+        settings.py prepares a statement run five times on a connection; PostgreSQL may then plan it once for any
+        values, and a plan made blind read words + status + phase's status and phase over the whole table: its
+        ranking 35 -> 40-118 ms at 500,000 trials (bench/search_bench.py). Record pages keep theirs prepared. Guarded by
+        test_a_search_plans_its_statements_with_their_values_and_a_record_page_keeps_its_own_prepared
+        (tests/test_search_filters.py)."""
+        database = connections[router.db_for_read(SearchEntry)]
+        database.ensure_connection()
+        raw = database.connection
+        threshold, raw.prepare_threshold = raw.prepare_threshold, None
+        try:
+            yield
+        finally:
+            raw.prepare_threshold = threshold
 
     def write(self, documents, removed=()):
         rows = [[text for _, text in doc.parts()] + [pk] for pk, doc in documents.items()]
@@ -136,6 +155,10 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [[pk] for pk in removed])
             cursor.executemany(f"INSERT INTO {self.table} (rowid, {names}) VALUES (%s, {marks})", rows)
+
+    def planned_with_values(self):
+        """SQLite plans every statement with its values."""
+        return nullcontext()
 
     def match(self, entries, query):
         return entries.filter(text__query__match=query.to_fts5())

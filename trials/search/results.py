@@ -48,6 +48,11 @@ class Results:
 
 def search(criteria):
     """Run a search (a Criteria) and return its page (forgiving: 1 or the last for a page number that is not one)."""
+    with backend().planned_with_values():
+        return _run(criteria)
+
+
+def _run(criteria):
     facets = cached("facets", lambda: facet_counts(criteria), criteria.facet_key)
     listed, ranked, candidates = min(facets.total, MAX_RESULTS), Sample(), None
     if criteria.sort == "relevance":
