@@ -142,6 +142,11 @@ def test_a_condition_page_shows_its_group_and_the_other_names_in_it(client, samp
             assert f'<a href="{Condition.objects.get(name=name).get_absolute_url()}" lang="en">{name}</a>' in siblings
     assert ">Disk Herniated Lumbar</a>" not in siblings
     assert "14 trials study this condition" in page
+    sibling = Condition.objects.get(name=next(name for name in IDD_NAMES if name != condition.name))
+    # the group's figures come from /conditions/ (cached): the condition, whether it names a group, the index
+    # version; the page's count and trials
+    with django_assert_max_num_queries(5):
+        assert f"All {group_trials} trials of" in client.get(sibling.get_absolute_url()).content.decode()
     plain = client.get(Condition.objects.get(name="Abdominoplasty").get_absolute_url()).content.decode()
     assert "MeSH term" not in plain
 

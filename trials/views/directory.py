@@ -115,6 +115,14 @@ def condition_groups():
     return cached("condition-groups", compute)
 
 
+def condition_group(term):
+    """The entry of condition_groups() for the MeSH group `term`, or None (no published trial has it)."""
+    for entry in dict(condition_groups()).get(initial(term), []):
+        if (entry["term"] or entry["conditions"][0]["name"]) == term:
+            return entry
+    return None
+
+
 def condition_list(request):
     return render(request, "trials/condition_list.html", {"letters": condition_groups()})
 
@@ -125,19 +133,12 @@ def condition_detail(request, slug):
     if term is None and Condition.objects.filter(mesh_term=condition.name).exists():
         term = condition.name  # named as a MeSH group is: listed in it
     context = {"condition": condition, "term": term, "siblings": [], "group_trials": 0}
-    if term:
-        siblings = (
-            Condition.objects.with_published_counts()
-            .filter(_group(term), trial_count__gt=0)
-            .exclude(pk=condition.pk)
-            .order_by("name")
-        )
-        context["siblings"] = list(siblings[: SIBLINGS_SHOWN + 1])
-        context["more_siblings"] = len(context["siblings"]) > SIBLINGS_SHOWN
-        del context["siblings"][SIBLINGS_SHOWN:]
-        members = Condition.objects.filter(_group(term)).values("pk")
-        group = TrialCondition.objects.filter(published("trial__"), condition__in=members)
-        context["group_trials"] = group.values("trial_id").distinct().count()
+    if term and (group := condition_group(term)):  # its figures from /conditions/ (cached): ~400 ms at 100,000 trials
+        url = condition.get_absolute_url()
+        siblings = [sibling for sibling in group["conditions"] if sibling["url"] != url]
+        context["siblings"] = siblings[:SIBLINGS_SHOWN]
+        context["more_siblings"] = len(siblings) > SIBLINGS_SHOWN
+        context["group_trials"] = group["trials"]
     context["page"] = _page(request, Trial.objects.published().filter(conditions=condition))
     return render(request, "trials/condition_detail.html", context)
 
