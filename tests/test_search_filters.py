@@ -177,8 +177,13 @@ def test_a_search_plans_its_statements_with_their_values_and_a_record_page_keeps
     search's best plan depends on its words and filters (trials.search.backends.PostgresBackend.planned_with_values)."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's prepared statements")
+    params = {"q": "pain", "status": "RECRUITING", "phase": "PHASE2"}
     for nct_id in list(RECORDS)[:6]:  # six records: a page once served comes from the cache
-        search({"q": "pain", "status": "RECRUITING", "phase": "PHASE2"})
+        search(params)
+        for path in ("/trials/export.csv", "/trials/export.json", "/trials/feed/"):  # each reads the search too
+            response = client.get(path, params)
+            assert response.status_code == 200
+            b"".join(response)  # a download reads its rows as it streams
         assert client.get(f"/trials/{nct_id}/").status_code == 200
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")

@@ -11,6 +11,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from .models import Trial
+from .search.backends import backend
 from .search.criteria import Criteria
 from .site import absolute_url
 from .views.search import search_for
@@ -73,7 +74,8 @@ class SearchFeed(Feed):
         return _("The most recently posted or updated trials for this search, newest first.")
 
     def items(self, search):
-        ids = list(search.criteria.by_update().values_list("pk", flat=True)[:FEED_SIZE])
+        with backend().planned_with_values():
+            ids = list(search.criteria.by_update().values_list("pk", flat=True)[:FEED_SIZE])
         trials = Trial.objects.for_list().in_bulk(ids)
         return [trials[pk] for pk in ids if pk in trials]
 

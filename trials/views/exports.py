@@ -16,6 +16,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpRespo
 
 from trials.search import exports as rows
 from trials.search import keyset
+from trials.search.backends import backend
 from trials.site import absolute_url
 from trials.throttle import seconds_over_rate, take_slot
 
@@ -98,7 +99,9 @@ def export_csv(request):
     if refused := _over_rate(request):
         return refused
     _filterset, criteria = search_for(request)
-    return csv_download(rows.matching_ids(criteria))
+    with backend().planned_with_values():
+        ids = rows.matching_ids(criteria)
+    return csv_download(ids)
 
 
 def export_json(request):
@@ -116,7 +119,9 @@ def export_json(request):
         )
     _filterset, criteria = search_for(request)
     try:
-        ids, next_token = keyset.page(criteria, int(size), request.GET.get("pageToken"))
+        with backend().planned_with_values():
+            ids, next_token = keyset.page(criteria, int(size), request.GET.get("pageToken"))
+            total = criteria.filtered().count()
     except keyset.BadToken as error:
         return HttpResponseBadRequest(f"{error}.", content_type="text/plain; charset=utf-8")
-    return json_download(ids, criteria.filtered().count(), next_token=next_token)
+    return json_download(ids, total, next_token=next_token)
