@@ -79,7 +79,13 @@ def abuse_run(portal, browse_file, trials, seconds):
         stop.set()
         for client in clients:
             client.join(90)
-    return {"alone": alone, "abused": abused, "exports": dict(sum(counts, Counter())), "boots": portal.worker_boots()}
+    return {
+        "alone": alone,
+        "abused": abused,
+        "exports": dict(sum(counts, Counter())),
+        "boots": portal.worker_boots(),
+        "recycles": portal.worker_recycles(),
+    }
 
 
 def abuse_report(facts, run):
@@ -107,6 +113,10 @@ def abuse_report(facts, run):
     lines += ["", f"Browsing under abuse keeps **{ratio:.0%}** of its requests/s (target ≥ 50%, p95 < 1 s).", ""]
     lines += ["| export answers | count |", "|---|---:|"]
     lines += [f"| {kind} | {count:,} |" for kind, count in sorted(run["exports"].items())]
-    replaced = run["boots"] - facts["workers"]
-    lines += ["", f"Workers replaced by gunicorn during the run (killed by its timeout): {replaced}."]
+    replaced = run["boots"] - facts["workers"] - run["recycles"]
+    lines += [
+        "",
+        f"Workers replaced by gunicorn during the run (killed by its timeout): {replaced}; recycled after "
+        f"max_requests, as planned: {run['recycles']}.",
+    ]
     return "\n".join(lines)

@@ -100,7 +100,7 @@ class Prober(threading.Thread):
 def fault_run(portal, cluster, mix_file, probe_urls, seconds):
     """The mix under load; PostgreSQL stopped (fast) a quarter in, started again a quarter later."""
     before = query(cluster.url, CHECKSUM_SQL)[0]
-    boots, (access_from, errors_from) = portal.worker_boots(), offsets(portal)
+    boots, recycles, (access_from, errors_from) = portal.worker_boots(), portal.worker_recycles(), offsets(portal)
     load = Wrk(portal.base, mix_file, seconds, per_second=True)
     prober = Prober(probe_urls)
     try:
@@ -157,6 +157,7 @@ def fault_run(portal, cluster, mix_file, probe_urls, seconds):
         "checksum_before": before,
         "checksum_after": after,
         "worker_boots": portal.worker_boots() - boots,
+        "worker_recycles": portal.worker_recycles() - recycles,
         "gunicorn_alive": portal.process.poll() is None,
         "server": server,
     }

@@ -149,7 +149,10 @@ def fault_report(fault, seconds):
             wrk_result["errors"]["timeout"] == 0 and fault["probe_down_max_s"] < 5,
         ),
         ("recovers by itself within 5 s of the restart", fault["recovered_s"] is not None and fault["recovered_s"] < 5),
-        ("gunicorn neither restarted nor replaced a worker", fault["gunicorn_alive"] and fault["worker_boots"] == 0),
+        (
+            "gunicorn neither restarted nor replaced a worker (besides recycling one after max_requests)",
+            fault["gunicorn_alive"] and fault["worker_boots"] == fault["worker_recycles"],
+        ),
         ("nothing lost (same checksum before and after)", same),
     ]
     events = fault["events"]
@@ -173,7 +176,8 @@ def fault_report(fault, seconds):
         f"| first 200 after PostgreSQL was ready again | {seconds_text(fault['recovered_s'])} |",
         "| error statuses after PostgreSQL was ready, until | "
         + (f"{fault['last_not_ok_after_restart_s']:.0f} s |" if fault["last_not_ok_after_restart_s"] else "none |"),
-        f"| worker boots during the run | {fault['worker_boots']} |",
+        f"| worker boots during the run (of them, recycled after max_requests) | {fault['worker_boots']} "
+        f"({fault['worker_recycles']}) |",
         f"| trials, max id, sum of enrollment, md5 of ids and update times, index entries, sites | "
         f"{count:,}, {max_id}, {enrollment:,}, {digest[:12]}, {entries:,}, {locations:,} "
         f"({'same' if same else 'DIFFERENT'} before and after) |",

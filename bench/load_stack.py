@@ -131,6 +131,10 @@ class Portal:
     def worker_boots(self):
         return self.error_log.read_text(errors="replace").count("Booting worker")
 
+    def worker_recycles(self):
+        """Workers that stopped after max_requests (gunicorn.conf.py), as planned: each is booted again."""
+        return self.error_log.read_text(errors="replace").count("Autorestarting worker")
+
 
 def get(url, headers=None, timeout=15):
     """(status, headers) of a GET; HTTP errors and 304 are answers too."""
