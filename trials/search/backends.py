@@ -62,7 +62,8 @@ class PostgresBackend:
 
         settings.py prepares a statement run five times on a connection; PostgreSQL may then plan it once for any
         values, and a plan made blind read words + status + phase's status and phase over the whole table: its
-        ranking 35 -> 40-118 ms at 500,000 trials (bench/search_bench.py). Record pages keep theirs prepared. Guarded by
+        ranking query 35 -> 40-118 ms at 500,000 trials, the page's p95 262 -> 179 ms unprepared (bench/RESULTS.md).
+        Record pages keep theirs prepared. Guarded by
         test_a_search_plans_its_statements_with_their_values_and_a_record_page_keeps_its_own_prepared
         (tests/test_search_filters.py)."""
         database = connections[router.db_for_read(SearchEntry)]

@@ -66,11 +66,6 @@ def investigator_detail(request, pk):
     return render(request, "trials/investigator_detail.html", {"investigator": investigator, "officials": officials})
 
 
-def _group(term):
-    """The conditions of a MeSH group, as /conditions/ lists them: those with the term, and one so named without one."""
-    return Q(mesh_term=term) | Q(name=term, mesh_term__isnull=True)
-
-
 def _trials_per_group():
     """Published trials per condition group (MeSH term, or the name of a condition without one), as a grouped query."""
     key = Coalesce("condition__mesh_term", "condition__name")
@@ -116,7 +111,8 @@ def condition_groups():
 
 
 def condition_group(term):
-    """The entry of condition_groups() for the MeSH group `term`, or None (no published trial has it)."""
+    """The entry of condition_groups() for the MeSH group `term` (the conditions with that term, and one so named
+    without one), or None (no published trial has it)."""
     for entry in dict(condition_groups()).get(initial(term), []):
         if (entry["term"] or entry["conditions"][0]["name"]) == term:
             return entry
