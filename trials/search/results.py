@@ -95,8 +95,8 @@ def loosen(criteria):
 def _add_countries_and_snippets(trials, query):
     """Set trial.countries (sorted) and trial.snippet (safe HTML, or "") on a page of trials, in two queries."""
     countries = {}
-    rows = Location.objects.filter(trial__in=trials).exclude(country="").values_list("trial_id", "country")
-    for trial_id, country in rows.distinct():
+    rows = Location.objects.filter(trial__in=trials).exclude(country="").order_by().values_list("trial_id", "country")
+    for trial_id, country in rows.distinct():  # not by Location's ordering, whose columns DISTINCT would compare too
         countries.setdefault(trial_id, set()).add(country)
     snippets = backend().snippets([trial.pk for trial in trials], query) if query and trials else {}
     for trial in trials:
