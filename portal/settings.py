@@ -5,6 +5,7 @@ SECRET_KEY and ALLOWED_HOSTS. Every helper fails loudly on a bad value.
 """
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -162,6 +163,13 @@ if env_bool("PREPARED_STATEMENTS", True):
     for database in DATABASES.values():
         if database["ENGINE"] == "django.db.backends.postgresql":
             database["OPTIONS"] = {**database.get("OPTIONS", {}), "server_side_binding": True, "prepare_threshold": 5}
+# The memory a PostgreSQL sort or bitmap may take, set on each new connection (trials/search/backends.py). The
+# server's default, 4MB, cannot hold a bitmap of every page of the search table past ~400,000 trials: it turns
+# lossy, and PostgreSQL then reads every row on those pages again, with its text (words + status + phase at 500,000
+# trials: its ranking query 80 -> 40 ms). 16MB holds them up to ~1,500,000 trials (docs/deploy.md).
+DATABASE_WORK_MEM = os.environ.get("DATABASE_WORK_MEM", "16MB")
+if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)", DATABASE_WORK_MEM):
+    raise ImproperlyConfigured(f"DATABASE_WORK_MEM must be a size like 16MB, got {DATABASE_WORK_MEM!r}")
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["portal.replicas.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -193,6 +193,21 @@ def test_a_search_plans_its_statements_with_their_values_and_a_record_page_keeps
     assert searches == []
 
 
+def test_each_postgresql_connection_has_the_work_mem_set(db, settings):
+    """The server's 4MB made a search's status and phase bitmaps lossy at 500,000 trials (settings.DATABASE_WORK_MEM):
+    every new connection, the replicas' too, sets its own."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's work_mem")
+    settings.DATABASE_WORK_MEM = "24MB"
+    fresh = connection.copy()
+    try:
+        with fresh.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            assert cursor.fetchone() == ("24MB",)
+    finally:
+        fresh.close()
+
+
 # Sorting and pages
 
 

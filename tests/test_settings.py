@@ -74,3 +74,15 @@ def test_a_cache_url_of_an_unknown_kind_fails_loudly(value):
     result = load_settings(SECRET_KEY="x" * 50, CACHE_URL=value)
     assert result.returncode != 0
     assert "CACHE_URL must start with locmem://, redis:// or rediss://" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["16", "16 MB", "0MB", "16MB; DROP TABLE x", "-4MB"])
+def test_a_work_mem_that_is_not_a_size_fails_loudly(value):
+    result = load_settings(show="s.DATABASE_WORK_MEM", SECRET_KEY="x" * 50, DATABASE_WORK_MEM=value)
+    assert result.returncode != 0
+    assert "DATABASE_WORK_MEM must be a size like 16MB" in result.stderr
+
+
+def test_work_mem_is_16mb_unless_set():
+    assert load_settings(show="s.DATABASE_WORK_MEM", SECRET_KEY="x" * 50).stdout.strip() == "16MB"
+    assert load_settings(show="s.DATABASE_WORK_MEM", SECRET_KEY="x" * 50, DATABASE_WORK_MEM="64MB").stdout == "64MB\n"

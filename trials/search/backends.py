@@ -8,6 +8,7 @@ MARK_START / MARK_END around each matching word (escaped and turned into <mark> 
 import json
 from contextlib import contextmanager, nullcontext
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, connections, router
 from django.db.models import BooleanField, F, Value
@@ -38,6 +39,15 @@ RANK_LIMIT = 1_000
 # or criteria rank 0: below every trial whose title, conditions, interventions, sponsors or summary have them.
 RANK_WEIGHTS = [0.0, 0.2, 0.4, 1.0]
 SNIPPET_PARTS = {"summary": "brief_summary", "description": "detailed_description", "criteria": "eligibility_criteria"}
+
+
+def set_work_mem(sender, connection, **kwargs):
+    """A new PostgreSQL connection's work_mem: settings.DATABASE_WORK_MEM (the server's 4MB made a search's bitmaps
+    lossy at 500,000 trials). Guarded by test_each_postgresql_connection_has_the_work_mem_set
+    (tests/test_search_filters.py)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, false)", [settings.DATABASE_WORK_MEM])
 
 
 class PostgresBackend:
