@@ -12,7 +12,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 
+from trials.search import backends as backends_module
 from trials.search import facets as facets_module
+from trials.search import results as results_module
 from trials.search import sample as sample_module
 from trials.search.backends import OPEN, RANK_WEIGHTS
 from trials.search.criteria import SORTS
@@ -97,9 +99,12 @@ def test_a_search_finds_the_same_trials_in_the_same_order_with_the_same_counts(s
 
 @pytest.fixture
 def tiny_limits(monkeypatch):
-    """Counts estimated above 12 trials (the samples hold 131), as a search over 100,000s of trials has them."""
+    """Counts estimated above 12 trials (the samples hold 131), as a search over 100,000s of trials has them; best
+    match ranks at most 6."""
     monkeypatch.setattr(sample_module, "EXACT_LIMIT", 12)
     monkeypatch.setattr(facets_module, "CONDITIONS_LIMIT", 12)
+    monkeypatch.setattr(results_module, "RANK_LIMIT", 6)
+    monkeypatch.setattr(backends_module, "RANK_LIMIT", 6)
     cache.clear()  # no counts from another test
     yield
     cache.clear()
@@ -131,11 +136,13 @@ def test_a_very_broad_search_is_counted_over_a_sample_and_says_about(
     statuses = Counter(sample.of(criteria.filtered()).values_list("status", flat=True))
     assert +results.facets.counts["status"] == Counter({s: sample.scale(n) for s, n in statuses.items()})
     assert "≈" in page
-    # best match among the sample: every listed trial is in it, and the page says so
+    # best match among a sample that holds about RANK_LIMIT: every listed trial is in it, and the page says so
     assert "best match is looked for in a sample" in page
-    ranked = set(results.facets.sample.of(criteria.filtered()).values_list("pk", flat=True))
-    assert {trial.pk for trial in results.page.object_list} <= set(criteria.filtered().values_list("pk", flat=True))
-    assert results.listed <= max(len(ranked), sample_module.EXACT_LIMIT)
+    ranked = sample_module.sample_for(results.total, 6)
+    assert ranked.buckets < results.facets.sample.buckets
+    in_ranked = set(ranked.of(criteria.filtered()).values_list("pk", flat=True))
+    listed, _ = listed_ids(search, BROAD)
+    assert set(listed) == in_ranked and 3 <= len(listed) == results.listed <= 6
 
 
 def test_a_narrow_list_in_a_broad_search_is_counted_exactly(search, tiny_limits):
