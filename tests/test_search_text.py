@@ -41,6 +41,26 @@ def test_ranking_puts_a_title_match_above_a_criteria_only_match(search, quokka_t
     assert found(search({"q": "wombat", "sort": "title"})) == ["NCT90000002", "NCT90000001"]  # "a study…" < "wombat…"
 
 
+def test_a_snippet_shows_the_first_part_that_holds_the_words(search, seed_study, write_json, samples, db):
+    """Summary, then description, then criteria: the snippet is the first of them with the words in it."""
+    parts = {
+        "NCT90000011": ("Bilby care in the summary.", "Bilby burrows described.", "* Bilby keepers"),
+        "NCT90000012": ("A study.", "Burrows of the bilby, described at length.", "* Bilby keepers"),
+        "NCT90000013": ("A study.", "Nothing of note.", "Inclusion Criteria:\n\n* Keepers of a bilby colony"),
+    }
+    paths = []
+    for nct_id, (summary, description, criteria) in parts.items():
+        study = quokka_study(seed_study, nct_id, f"Study {nct_id}", summary=summary, criteria=criteria)
+        study["protocolSection"]["descriptionModule"]["detailedDescription"] = description
+        paths.append(write_json(f"{nct_id}.json", study))
+    assert import_paths(*paths).failures == []
+    snippets = {trial.nct_id: trial.snippet for trial in search({"q": "bilby"}).context["page"]}
+    assert snippets.keys() == parts.keys()
+    assert snippets["NCT90000011"].startswith("<mark>Bilby</mark> care in the summary")
+    assert snippets["NCT90000012"].startswith("Burrows of the <mark>bilby</mark>, described at length")
+    assert snippets["NCT90000013"].endswith("Keepers of a <mark>bilby</mark> colony")
+
+
 def test_an_edit_is_searchable_after_the_reimport(search, quokka_trials, seed_study, write_json):
     study = quokka_study(seed_study, "NCT90000003", "Platypus bites")
     assert import_paths(write_json("NCT90000003.json", study)).failures == []

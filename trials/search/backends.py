@@ -9,7 +9,7 @@ import json
 from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, connections, router
 from django.db.models import BooleanField, F, Value
 from django.db.models.expressions import RawSQL
@@ -39,6 +39,15 @@ RANK_LIMIT = 1_000
 # or criteria rank 0: below every trial whose title, conditions, interventions, sponsors or summary have them.
 RANK_WEIGHTS = [0.0, 0.2, 0.4, 1.0]
 SNIPPET_PARTS = {"summary": "brief_summary", "description": "detailed_description", "criteria": "eligibility_criteria"}
+# PostgreSQL's ts_headline options for a snippet: up to two fragments of 12-24 words (SQLite's snippet(): 24 tokens)
+HEADLINE_OPTIONS = {
+    "StartSel": MARK_START,
+    "StopSel": MARK_END,
+    "MaxFragments": 2,
+    "MaxWords": 24,
+    "MinWords": 12,
+    "FragmentDelimiter": " … ",
+}
 
 
 def set_work_mem(sender, connection, **kwargs):
@@ -132,23 +141,25 @@ class PostgresBackend:
         return _best_first(ranked, GreaterThan(F("rank"), 0), "-rank")
 
     def snippets(self, trial_ids, query):
-        search_query = self.search_query(query)
-        headlines = {
-            f"snippet_{part}": SearchHeadline(
-                field,
-                search_query,
-                config=self.config,
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                max_fragments=2,
-                max_words=24,
-                min_words=12,
-                fragment_delimiter=" … ",
-            )
-            for part, field in SNIPPET_PARTS.items()
-        }
-        rows = Trial.objects.filter(pk__in=trial_ids).annotate(**headlines).values_list("pk", *headlines)
-        return {pk: _first_marked(texts) for pk, *texts in rows}
+        """Each trial's first part with the words marked (SNIPPET_PARTS' order). A part's ts_headline runs only when
+        the parts before it show no match: a CASE's branch runs only when reached, and OFFSET 0 keeps each headline
+        computed once. Pages of 20 at 100,000 trials: 16.7 -> 9.8 ms, the same snippets (bench/RESULTS.md;
+        test_a_snippet_shows_the_first_part_that_holds_the_words guards which part shows)."""
+        database = connections[router.db_for_read(Trial)]
+        first = "NULL"
+        for field in reversed(SNIPPET_PARTS.values()):
+            text = f"trial.{Trial._meta.get_field(field).column}"
+            headline = f"(SELECT ts_headline(%(config)s::regconfig, {text}, words.query, %(options)s) h OFFSET 0)"
+            first = f"(SELECT CASE WHEN strpos(h, %(mark)s) > 0 THEN h ELSE {first} END FROM {headline} part)"
+        sql = (
+            f"SELECT trial.id, {first} FROM {Trial._meta.db_table} trial, "
+            "websearch_to_tsquery(%(config)s::regconfig, %(words)s) words(query) WHERE trial.id = ANY(%(ids)s)"
+        )
+        options = ", ".join(database.ops.compose_sql(f"{name}=%s", [value]) for name, value in HEADLINE_OPTIONS.items())
+        params = {"config": self.config, "options": options, "mark": MARK_START, "words": query.to_websearch()}
+        with database.cursor() as cursor:
+            cursor.execute(sql, params | {"ids": list(trial_ids)})
+            return {pk: snippet or "" for pk, snippet in cursor.fetchall()}
 
 
 class SqliteBackend:
