@@ -4,7 +4,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from trials.chips import link, toggled
+from trials.chips import link, parameters, toggled
 
 register = template.Library()
 _blank_fields = {}  # (language, field names) -> their HTML when blank and without errors
@@ -32,8 +32,8 @@ def toggle_url(context, name, value):
 @register.simple_tag(takes_context=True)
 def replace_url(context, name, value=None):
     """This search with `name` set to `value` alone, or dropped when value is None."""
-    params = context["request"].GET.copy()
+    params = parameters(context["request"].GET)
     params.pop(name, None)
     if value is not None:
-        params[name] = value
+        params[name] = [value]
     return link(params)
