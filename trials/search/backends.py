@@ -157,8 +157,9 @@ class PostgresBackend:
         )
         options = ", ".join(database.ops.compose_sql(f"{name}=%s", [value]) for name, value in HEADLINE_OPTIONS.items())
         params = {"config": self.config, "options": options, "mark": MARK_START, "words": query.to_websearch()}
+        params["ids"] = list(trial_ids)
         with database.cursor() as cursor:
-            cursor.execute(sql, params | {"ids": list(trial_ids)})
+            cursor.execute(sql, params)
             return {pk: snippet or "" for pk, snippet in cursor.fetchall()}
 
 

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from trials.chips import active_filters, chosen, open_choice
+from trials.chips import active_filters, chosen, link, open_choice, parameters
 from trials.filters import OPEN_STATUSES, TrialFilter
 from trials.models import SearchEntry, Trial
 from trials.search.criteria import DEFAULT_DISTANCE_KM, Criteria
@@ -58,10 +58,8 @@ def _did_you_mean(request, filterset):
     for parameter, label, typed, closest in filterset.not_exact():
         links = None if closest is None else []
         for name in closest or ():
-            query = request.GET.copy()
-            query.setlist(parameter, [name if value.strip() == typed else value for value in query.getlist(parameter)])
-            query.pop("page", None)
-            links.append((name, f"?{query.urlencode()}"))
+            values = [name if value.strip() == typed else value for value in request.GET.getlist(parameter)]
+            links.append((name, link({**parameters(request.GET), parameter: values})))
         found.append((label, typed, links))
     return found
 
